@@ -1,0 +1,180 @@
+"""The one place that wires everything: settings -> engine -> services -> surfaces -> server.
+
+Nothing here runs at import time; `build_runtime` is called by the CLI, the demo and tests.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+import handlers.slack
+from bot.config import Settings
+from bot.services.catalog import ensure_builtin_catalog
+from bot.services.container import Services, build_services
+from bot.starter_tips import ensure_starter_tips
+from handlers.slack.messenger import SlackMessenger
+from handlers.slack.schedule import PausingRateLimitHandler
+from scheduler import TickScheduler, build_scheduler
+from storage.db import Database
+from storage.migrate import upgrade
+
+logger = logging.getLogger("oneonone")
+
+
+def build_slack_client(
+    settings: Settings,
+    *,
+    rate_limit: AsyncRateLimitErrorRetryHandler | None = None,
+    http: aiohttp.ClientSession | None = None,
+) -> AsyncWebClient:
+    # slack_sdk retries only connection errors by default; Slack asks clients to honour
+    # Retry-After on 429, and a 5xx deserves a second try with backoff.
+    return AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        # One pooled session: without it every call opens a new (TLS) connection.
+        session=http,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=3),
+            rate_limit or AsyncRateLimitErrorRetryHandler(max_retry_count=5),
+            AsyncServerErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def build_slack_app(
+    settings: Settings, services: Services, *, http: aiohttp.ClientSession | None = None
+) -> AsyncApp:
+    app = AsyncApp(
+        client=build_slack_client(settings, http=http),
+        signing_secret=settings.slack_signing_secret,
+        raise_error_for_unhandled_request=False,
+    )
+    handlers.slack.register(app, services)
+    return app
+
+
+def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
+    async def slack_events(request: web.Request) -> web.Response:
+        services.metrics.inc("oneonone_slack_requests_total")
+        bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))
+        if bolt_response.status == 401:
+            services.metrics.inc("oneonone_slack_rejected_total")
+        return await to_aiohttp_response(bolt_response)
+
+    async def healthz(_: web.Request) -> web.Response:
+        try:
+            await services.db.ping()
+        except Exception as exc:
+            logger.warning("health check: database unreachable (%s)", type(exc).__name__)
+            return web.json_response({"status": "unavailable", "database": "down"}, status=503)
+        return web.json_response({"status": "ok", "database": "up"})
+
+    async def metrics(_: web.Request) -> web.Response:
+        return web.Response(text=services.metrics.render(), content_type="text/plain")
+
+    web_app = web.Application(client_max_size=1024 * 1024)
+    web_app.router.add_post("/slack/events", slack_events)
+    web_app.router.add_get("/healthz", healthz)
+    web_app.router.add_get("/metrics", metrics)
+    return web_app
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    db: Database
+    services: Services
+    slack_app: AsyncApp
+    web_app: web.Application
+    scheduler: TickScheduler
+    http: aiohttp.ClientSession | None = None
+    runner: web.AppRunner | None = None
+    port: int | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self, *, with_scheduler: bool = True) -> None:
+        """Serve on settings.host:settings.port (port 0 picks a free one)."""
+        self.runner = web.AppRunner(self.web_app, access_log=None)
+        await self.runner.setup()
+        site = web.TCPSite(self.runner, self.settings.host, self.settings.port)
+        await site.start()
+        server: Any = site._server
+        self.port = server.sockets[0].getsockname()[1]
+        if with_scheduler:
+            self.scheduler.start()
+
+    async def stop(self) -> None:
+        if self.scheduler.running:
+            # Let the pass under way finish its batch: cancelling an aiosqlite query midway
+            # can leave the process unable to exit.
+            await self.scheduler.drain()
+        if self.runner is not None:
+            await self.runner.cleanup()
+        await self.services.people.drain()
+        if self.http is not None:
+            await self.http.close()
+        await self.db.dispose()
+
+
+async def prepare_database(db: Database) -> None:
+    """Bring a database (new or old) up to date; safe on every start of every replica."""
+    await upgrade(db)
+    await ensure_builtin_catalog(db)
+    await ensure_starter_tips(db)
+
+
+async def build_core(
+    settings: Settings, *, migrate: bool = True, http: aiohttp.ClientSession | None = None
+) -> Services:
+    """The database and the services with their Slack messenger (no HTTP server)."""
+    db = Database(settings.database_url)
+    if migrate:
+        await prepare_database(db)
+    # On a 429 the whole process pauses for Retry-After (the ledger's gate), instead of every
+    # concurrent send sleeping and knocking again on its own.
+    pausing = PausingRateLimitHandler()
+    client = build_slack_client(settings, rate_limit=pausing, http=http)
+    services = build_services(
+        db,
+        messenger_factory=lambda people: SlackMessenger(client, people),
+        default_locale=settings.oneonone_locale,
+        default_timezone=settings.oneonone_timezone,
+        tips_channel=settings.oneonone_tips_channel,
+    )
+    pausing.gate = services.ledger.gate
+    return services
+
+
+async def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
+    http = aiohttp.ClientSession()
+    services = await build_core(settings, migrate=migrate, http=http)
+    db = services.db
+    slack_app = build_slack_app(settings, services, http=http)
+    web_app = build_web_app(services, slack_app)
+    scheduler = build_scheduler(services.tick, interval_seconds=settings.oneonone_tick_seconds)
+    return Runtime(
+        settings=settings,
+        db=db,
+        services=services,
+        slack_app=slack_app,
+        web_app=web_app,
+        scheduler=scheduler,
+        http=http,
+    )

@@ -1,0 +1,109 @@
+"""Settings from the environment and `.env` (names in DESIGN.md "Contracts")."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.i18n import SUPPORTED_LOCALES
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class SettingsError(Exception):
+    """Raised with a message a person can act on."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    slack_bot_token: str = ""
+    slack_signing_secret: str = ""
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    database_url: str = "sqlite:///oneonone.db"
+    host: str = "0.0.0.0"
+    port: int = Field(default=3000, ge=0, le=65535)
+    microsoft_app_id: str = ""
+    microsoft_app_password: str = ""
+    microsoft_app_tenant_id: str = ""
+    oneonone_locale: str = "ja"
+    oneonone_timezone: str = "Asia/Tokyo"
+    # How often each replica looks for due work; the work itself is claimed in the DB.
+    oneonone_tick_seconds: float = Field(default=30.0, gt=0)
+    # The managers' channel for tips (a channel id like C0123ABCD); an admin's choice made
+    # with `/1on1 config` takes precedence.
+    oneonone_tips_channel: str = ""
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        # A blank line in a .env template means "not set", not "the root of this host".
+        if not value.strip():
+            return DEFAULT_SLACK_API_URL
+        # slack_sdk joins "base_url + method", so the slash matters.
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("oneonone_locale")
+    @classmethod
+    def _known_locale(cls, value: str) -> str:
+        short = value.split("-")[0].split("_")[0].lower()
+        if short not in SUPPORTED_LOCALES:
+            raise ValueError(f"ONEONONE_LOCALE must be one of {', '.join(SUPPORTED_LOCALES)}")
+        return short
+
+    @field_validator("oneonone_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(
+                f"ONEONONE_TIMEZONE {value!r} is not an IANA time zone (e.g. Asia/Tokyo)"
+            ) from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        scheme = value.split(":", 1)[0].split("+", 1)[0]
+        if scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(
+                "DATABASE_URL must start with sqlite:/// or postgresql:// "
+                "(e.g. sqlite:///oneonone.db)"
+            )
+        return value
+
+    def require_slack(self) -> None:
+        """Fail with instructions when the Slack credentials needed to serve are missing."""
+        missing = [
+            name
+            for name, value in (
+                ("SLACK_BOT_TOKEN", self.slack_bot_token),
+                ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+            )
+            if not value
+        ]
+        if missing:
+            raise SettingsError(
+                f"Missing {' and '.join(missing)}.\n"
+                "Create the Slack app from manifest.yml, install it to your workspace, then set\n"
+                "  SLACK_BOT_TOKEN=xoxb-...   (OAuth & Permissions > Bot User OAuth Token)\n"
+                "  SLACK_SIGNING_SECRET=...   (Basic Information > App Credentials)\n"
+                "in the environment or in a .env file, and run `make run` again.\n"
+                "To try the bot without any Slack account, run `make demo`."
+            )
+
+
+def load_settings(**overrides: object) -> Settings:
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = [
+            f"  {'.'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        ]
+        raise SettingsError("Invalid settings:\n" + "\n".join(lines)) from exc

@@ -1,0 +1,25 @@
+"""Logging for the server: our own loggers may go to DEBUG, wire traces never do.
+
+slack_sdk logs whole request and response bodies at DEBUG (modals with memo text, tokens in
+headers), aiosqlite logs every statement with its parameters, SQLAlchemy likewise; DESIGN.md
+says logs never hold memo text, picks or tokens, whatever the verbosity.
+"""
+
+from __future__ import annotations
+
+import logging
+
+QUIET_LOGGERS: tuple[str, ...] = ("slack_sdk", "aiosqlite", "sqlalchemy", "asyncpg")
+
+
+def configure_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    quiet()
+
+
+def quiet() -> None:
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)

@@ -1,0 +1,85 @@
+"""What the core needs from a chat platform, as Protocols the handlers implement.
+
+The core never imports slack_bolt, slack_sdk or botbuilder; it talks to these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from storage.models import Person
+
+
+@dataclass(frozen=True)
+class DirectoryEntry:
+    """What the chat platform knows about a user."""
+
+    user_id: str
+    email: str | None
+    name: str | None
+    locale: str | None
+    timezone: str | None
+    deleted: bool = False
+
+
+class Directory(Protocol):
+    async def lookup(self, user_id: str) -> DirectoryEntry | None:
+        """The platform's profile of a user, or None when the platform has no such user."""
+        ...
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A platform-neutral message. Each surface renders every Notice type it supports.
+
+    Subclasses carry ids and already-loaded facts, never platform markup, so the core can say
+    "send this reminder" without knowing whether Slack or Teams will show it.
+    """
+
+
+@dataclass(frozen=True)
+class SentRef:
+    """Where a message landed, so it can be updated or deleted later."""
+
+    channel: str
+    ts: str
+
+
+class DeliveryFailed(Exception):
+    """A platform refused or failed a message.
+
+    `permanent` failures (the user is gone, the channel does not exist) must not be retried;
+    the others may be, no sooner than `retry_after` seconds when the platform said so.
+    """
+
+    def __init__(self, code: str, *, permanent: bool, retry_after: float | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.permanent = permanent
+        self.retry_after = retry_after
+
+
+class Messenger(Protocol):
+    """Outbound messages, implemented by each chat surface."""
+
+    async def send(self, person: Person, notice: Notice) -> SentRef:
+        """A direct message to one person, in their language and time zone."""
+        ...
+
+    async def post(
+        self, channel: str, notice: Notice, *, locale: str, thread_ts: str | None = None
+    ) -> SentRef:
+        """A message in a channel or group conversation (or a reply in a thread)."""
+        ...
+
+    async def update(self, ref: SentRef, notice: Notice, *, locale: str, timezone: str) -> None:
+        """Replace an earlier message with a newer rendering."""
+        ...
+
+    async def delete(self, ref: SentRef) -> None: ...
+
+    async def open_group(self, people: Sequence[Person]) -> str:
+        """A conversation of the bot and these people (e.g. a pair's memo thread)."""
+        ...

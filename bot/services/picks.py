@@ -1,0 +1,479 @@
+"""The member's picks: what to talk about and the response wanted, for the next 1on1.
+
+Only the two people of a pair ever get picks out of here: every entry point takes the acting
+person's id and checks it against the pair, because ids arrive from attacker-controlled
+payloads.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bot.catalog import Expectation, department_topic_set_key
+from bot.services.pairs import PairRow, PairService, PairsOf, pair_rows, split
+from storage.db import Database
+from storage.models import Agenda, AgendaItem, Pair, Person, Slot, SlotState, Topic, TopicSet
+
+NOTE_MAX = 300
+FREE_TOPIC_MAX = 60
+MAX_PICKS = 12
+
+
+class NotAllowed(Exception):
+    """The acting person is not a party to the pair named in the payload (or it is gone)."""
+
+
+@dataclass(frozen=True)
+class PickInput:
+    """One pick as the member submitted it; ids are still untrusted here."""
+
+    topic_id: int | None
+    expectation: str | None
+    note: str | None = None
+    free_topic: str | None = None
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """A problem with one field; `topic_id` None with field "free" means the free topic."""
+
+    field: str  # "topics" | "expectation" | "note" | "free_topic"
+    code: str  # "required" | "too_long" | "unknown"
+    topic_id: int | None = None
+
+
+class InvalidPicks(Exception):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__(", ".join(f"{e.field}:{e.code}" for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Pick:
+    topic_id: int | None
+    topic_key: str | None
+    label_ja: str
+    label_en: str
+    expectation: Expectation
+    note: str | None
+    free: bool = False
+
+    def label(self, locale: str) -> str:
+        return self.label_en if locale == "en" else self.label_ja
+
+
+@dataclass(frozen=True)
+class PairPicks:
+    """A pair's next 1on1 and the member's picks for it, as either party may see them."""
+
+    pair_id: int
+    leader: Person
+    member: Person
+    slot_id: int | None
+    slot_at: datetime | None
+    topics: list[Topic]
+    picks: list[Pick] = field(default_factory=list)
+    updated_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    picks: PairPicks
+    agenda_id: int
+    # True once per agenda: the first save claims the right to notify the leader.
+    notify_leader: bool
+    leader_notice_channel: str | None
+    leader_notice_ts: str | None
+
+
+async def _next_slot(session: AsyncSession, pair_id: int, now: datetime) -> Slot | None:
+    return (
+        await session.exec(
+            select(Slot)
+            .where(
+                Slot.pair_id == pair_id,
+                Slot.state == SlotState.planned,
+                col(Slot.starts_at) >= now,
+            )
+            .order_by(col(Slot.starts_at))
+            .limit(1)
+        )
+    ).first()
+
+
+async def _agenda_for(
+    session: AsyncSession, pair_id: int, slot: Slot | None, *, for_update: bool = False
+) -> Agenda | None:
+    """The agenda of the pair's next 1on1: the slot's own, else the unscheduled one."""
+    candidates = [None] if slot is None else [slot.id, None]
+    for slot_id in candidates:
+        stmt = select(Agenda).where(Agenda.pair_id == pair_id)
+        stmt = stmt.where(
+            col(Agenda.slot_id).is_(None) if slot_id is None else Agenda.slot_id == slot_id
+        )
+        if for_update:
+            stmt = stmt.with_for_update()
+        agenda = (await session.exec(stmt)).first()
+        if agenda is not None:
+            return agenda
+    return None
+
+
+async def attach_unscheduled_agenda(session: AsyncSession, pair_id: int, slot_id: int) -> None:
+    """Picks made before any slot existed move to the slot that now exists."""
+    taken = (
+        await session.exec(
+            select(Agenda.id).where(Agenda.pair_id == pair_id, Agenda.slot_id == slot_id)
+        )
+    ).first()
+    if taken is None:
+        await session.exec(
+            sa.update(Agenda)
+            .where(col(Agenda.pair_id) == pair_id, col(Agenda.slot_id).is_(None))
+            .values(slot_id=slot_id)
+        )
+
+
+async def pair_topics(session: AsyncSession, pair: Pair, member: Person) -> list[Topic]:
+    """The pair's own TopicSet if one was chosen, else the member's department set."""
+    if pair.topic_set_id is not None:
+        set_id: int | None = pair.topic_set_id
+    else:
+        key = department_topic_set_key(member.department)
+        set_id = (await session.exec(select(TopicSet.id).where(TopicSet.key == key))).first()
+    if set_id is None:
+        raise LookupError("topic set missing: run `oneonone db upgrade`")
+    topics = await session.exec(
+        select(Topic)
+        .where(Topic.topic_set_id == set_id, col(Topic.active).is_(True))
+        .order_by(col(Topic.position))
+    )
+    return list(topics.all())
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Everything a person's entry points show: their pairs, pick status, their own picks."""
+
+    pairs: PairsOf
+    counts: dict[int, int]
+    own_picks: dict[int, PairPicks]
+
+    @property
+    def only_pair_as_member(self) -> PairPicks | None:
+        """The one 1on1 to prepare when there is nothing to choose between."""
+        if len(self.pairs.as_member) == 1 and not self.pairs.as_leader:
+            return self.own_picks[self.pairs.as_member[0].pair_id]
+        return None
+
+
+# Topic catalogs change rarely (admins), while every /1on1 needs one: keep a process copy.
+CATALOG_TTL_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class _Catalog:
+    loaded_at: float
+    set_id_by_key: dict[str, int]
+    topics_by_set: dict[int, list[Topic]]
+    topic_by_id: dict[int, Topic]
+
+
+AgendaKey = tuple[int, int | None]  # (pair id, slot id or None for "next, unscheduled")
+
+
+@dataclass(frozen=True)
+class _AgendaRows:
+    updated_at: datetime
+    items: list[AgendaItem]
+
+
+class PicksService:
+    def __init__(self, db: Database, pairs: PairService) -> None:
+        self._db = db
+        self._pairs = pairs
+        self._catalog_copy: _Catalog | None = None
+
+    def invalidate_catalog(self) -> None:
+        self._catalog_copy = None
+
+    async def overview(self, person_id: int, *, now: datetime) -> Overview:
+        """Pairs, pick status and the person's own picks: two statements, one session."""
+        async with self._db.read() as session:
+            rows = await pair_rows(session, now=now, person_id=person_id)
+            catalog = await self._catalog(session, rows)
+            agendas = await _agenda_rows(session, [row.pair.id or 0 for row in rows])
+        counts: dict[int, int] = {}
+        for row in rows:
+            current = _current(agendas, row)
+            counts[row.pair.id or 0] = len(current.items) if current else 0
+        own = {
+            row.pair.id or 0: self._build(row, catalog, agendas)
+            for row in rows
+            if row.pair.member_id == person_id
+        }
+        return Overview(pairs=split(rows, person_id), counts=counts, own_picks=own)
+
+    async def for_member(self, actor_id: int, pair_id: int, *, now: datetime) -> PairPicks:
+        """What the member's picker shows; only the pair's member may open it."""
+        return await self._one(actor_id, pair_id, now=now, leader_too=False)
+
+    async def for_party(self, actor_id: int, pair_id: int, *, now: datetime) -> PairPicks:
+        """The picks for either person of the pair, nobody else."""
+        return await self._one(actor_id, pair_id, now=now, leader_too=True)
+
+    async def _one(
+        self, actor_id: int, pair_id: int, *, now: datetime, leader_too: bool
+    ) -> PairPicks:
+        async with self._db.read() as session:
+            rows = await pair_rows(session, now=now, pair_id=pair_id)
+            if not rows:
+                raise NotAllowed
+            row = rows[0]
+            allowed = (
+                {row.pair.member_id, row.pair.leader_id} if leader_too else {row.pair.member_id}
+            )
+            if actor_id not in allowed:
+                raise NotAllowed
+            catalog = await self._catalog(session, rows)
+            agendas = await _agenda_rows(session, [pair_id])
+        return self._build(row, catalog, agendas)
+
+    async def _catalog(self, session: AsyncSession, rows: Sequence[PairRow]) -> _Catalog:
+        catalog = self._catalog_copy
+        fresh = catalog is not None and time.monotonic() - catalog.loaded_at < CATALOG_TTL_SECONDS
+        # A set created since the copy was made (an admin's new catalog) forces a reload.
+        unknown = catalog is not None and any(
+            row.pair.topic_set_id is not None and row.pair.topic_set_id not in catalog.topics_by_set
+            for row in rows
+        )
+        if catalog is not None and fresh and not unknown:
+            return catalog
+        sets = (await session.exec(select(TopicSet.id, TopicSet.key))).all()
+        topics = (
+            await session.exec(
+                select(Topic)
+                .where(col(Topic.active).is_(True))
+                .order_by(col(Topic.topic_set_id), col(Topic.position))
+            )
+        ).all()
+        by_set: dict[int, list[Topic]] = {set_id: [] for set_id, _ in sets if set_id is not None}
+        for topic in topics:
+            by_set.setdefault(topic.topic_set_id, []).append(topic)
+        catalog = _Catalog(
+            loaded_at=time.monotonic(),
+            set_id_by_key={key: set_id for set_id, key in sets if set_id is not None},
+            topics_by_set=by_set,
+            topic_by_id={t.id: t for t in topics if t.id is not None},
+        )
+        self._catalog_copy = catalog
+        return catalog
+
+    def _build(
+        self, row: PairRow, catalog: _Catalog, agendas: dict[AgendaKey, _AgendaRows]
+    ) -> PairPicks:
+        pair = row.pair
+        set_id = pair.topic_set_id
+        if set_id is None:
+            set_id = catalog.set_id_by_key.get(department_topic_set_key(row.member.department))
+        if set_id is None:
+            raise LookupError("topic set missing: run `oneonone db upgrade`")
+        current = _current(agendas, row)
+        picks: list[Pick] = []
+        for item in current.items if current else []:
+            topic = catalog.topic_by_id.get(item.topic_id) if item.topic_id else None
+            picks.append(
+                Pick(
+                    topic_id=item.topic_id,
+                    topic_key=topic.key if topic else None,
+                    label_ja=topic.label_ja if topic else (item.free_topic or ""),
+                    label_en=topic.label_en if topic else (item.free_topic or ""),
+                    expectation=Expectation(item.expectation),
+                    note=item.note,
+                    free=item.topic_id is None,
+                )
+            )
+        return PairPicks(
+            pair_id=pair.id or 0,
+            leader=row.leader,
+            member=row.member,
+            slot_id=row.next_slot.id if row.next_slot else None,
+            slot_at=row.next_slot.starts_at if row.next_slot else None,
+            topics=catalog.topics_by_set.get(set_id, []),
+            picks=picks,
+            updated_at=current.updated_at if current and picks else None,
+        )
+
+    async def save(
+        self, actor_id: int, pair_id: int, inputs: Sequence[PickInput], *, now: datetime
+    ) -> SaveResult:
+        """Replace the picks of the pair's next 1on1. Saving the same picks twice is harmless."""
+        async with self._db.write() as session:
+            pair, leader, member = await self._pair(session, pair_id)
+            if pair.member_id != actor_id:
+                raise NotAllowed
+            topics = await pair_topics(session, pair, member)
+            items = validate_picks(inputs, {t.id for t in topics if t.id is not None})
+            slot = await _next_slot(session, pair_id, now)
+            if slot is not None and slot.id is not None:
+                await attach_unscheduled_agenda(session, pair_id, slot.id)
+            agenda = await self._claim_agenda(session, pair_id, slot, now)
+            assert agenda.id is not None
+            await session.exec(sa.delete(AgendaItem).where(col(AgendaItem.agenda_id) == agenda.id))
+            for position, item in enumerate(items):
+                item.agenda_id = agenda.id
+                item.position = position
+                session.add(item)
+            notify = not agenda.leader_notice_claimed
+            agenda.leader_notice_claimed = True
+            agenda.updated_at = now
+            session.add(agenda)
+            await session.flush()
+            picks = await self._load(session, pair, leader, member, now)
+            return SaveResult(
+                picks=picks,
+                agenda_id=agenda.id,
+                notify_leader=notify,
+                leader_notice_channel=agenda.leader_notice_channel,
+                leader_notice_ts=agenda.leader_notice_ts,
+            )
+
+    async def record_leader_notice(self, agenda_id: int, channel: str, ts: str) -> None:
+        async with self._db.write() as session:
+            agenda = await session.get(Agenda, agenda_id)
+            if agenda is not None:
+                agenda.leader_notice_channel = channel
+                agenda.leader_notice_ts = ts
+                session.add(agenda)
+
+    async def pick_counts(self, pairs: Sequence[tuple[int, int | None]]) -> dict[int, int]:
+        """Number of picks for each (pair id, next slot id) in one query."""
+        async with self._db.read() as session:
+            agendas = await _agenda_rows(session, [pair_id for pair_id, _ in pairs])
+        counts: dict[int, int] = {}
+        for pair_id, slot_id in pairs:
+            found = agendas.get((pair_id, slot_id)) if slot_id is not None else None
+            found = found or agendas.get((pair_id, None))
+            counts[pair_id] = len(found.items) if found else 0
+        return counts
+
+    async def _pair(self, session: AsyncSession, pair_id: int) -> tuple[Pair, Person, Person]:
+        pair = await session.get(Pair, pair_id)
+        if pair is None or not pair.active:
+            raise NotAllowed
+        leader = await session.get(Person, pair.leader_id)
+        member = await session.get(Person, pair.member_id)
+        if leader is None or member is None or not (leader.active and member.active):
+            raise NotAllowed
+        return pair, leader, member
+
+    async def _claim_agenda(
+        self, session: AsyncSession, pair_id: int, slot: Slot | None, now: datetime
+    ) -> Agenda:
+        agenda = await _agenda_for(session, pair_id, slot, for_update=True)
+        if agenda is not None:
+            return agenda
+        # Two submits racing (double click, Slack retry) both land here; the unique index
+        # lets one insert win and the other then finds and locks the winner's row.
+        insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
+        await session.exec(
+            insert(Agenda)
+            .values(
+                pair_id=pair_id,
+                slot_id=slot.id if slot else None,
+                created_at=now,
+                updated_at=now,
+                leader_notice_claimed=False,
+            )
+            .on_conflict_do_nothing()
+        )
+        agenda = await _agenda_for(session, pair_id, slot, for_update=True)
+        assert agenda is not None
+        return agenda
+
+    async def _load(
+        self, session: AsyncSession, pair: Pair, leader: Person, member: Person, now: datetime
+    ) -> PairPicks:
+        rows = await pair_rows(session, now=now, pair_id=pair.id)
+        catalog = await self._catalog(session, rows)
+        agendas = await _agenda_rows(session, [pair.id or 0])
+        return self._build(rows[0], catalog, agendas)
+
+
+def _current(agendas: dict[AgendaKey, _AgendaRows], row: PairRow) -> _AgendaRows | None:
+    """The agenda of the pair's next 1on1: the slot's own, else the unscheduled one."""
+    pair_id = row.pair.id or 0
+    if row.next_slot is not None and (pair_id, row.next_slot.id) in agendas:
+        return agendas[(pair_id, row.next_slot.id)]
+    return agendas.get((pair_id, None))
+
+
+async def _agenda_rows(
+    session: AsyncSession, pair_ids: Sequence[int]
+) -> dict[AgendaKey, _AgendaRows]:
+    if not pair_ids:
+        return {}
+    result = await session.exec(
+        select(Agenda.pair_id, Agenda.slot_id, Agenda.updated_at, AgendaItem)
+        .join(AgendaItem, col(AgendaItem.agenda_id) == Agenda.id)
+        .where(col(Agenda.pair_id).in_(pair_ids))
+        .order_by(col(AgendaItem.position))
+    )
+    found: dict[AgendaKey, _AgendaRows] = {}
+    for pair_id, slot_id, updated_at, item in result.all():
+        found.setdefault((pair_id, slot_id), _AgendaRows(updated_at, [])).items.append(item)
+    return found
+
+
+def validate_picks(inputs: Sequence[PickInput], allowed_topics: set[int]) -> list[AgendaItem]:
+    """Check every pick, report every problem at once, and build the rows to store."""
+    errors: list[FieldError] = []
+    items: list[AgendaItem] = []
+    seen: set[int] = set()
+    expectations = {e.value for e in Expectation}
+    for pick in inputs:
+        free = pick.topic_id is None
+        if free:
+            text = (pick.free_topic or "").strip()
+            if not text:
+                continue
+            if len(text) > FREE_TOPIC_MAX:
+                errors.append(FieldError("free_topic", "too_long"))
+        else:
+            assert pick.topic_id is not None
+            if pick.topic_id not in allowed_topics:
+                # A forged or stale option value: refuse it rather than store a stranger's topic.
+                errors.append(FieldError("topics", "unknown"))
+                continue
+            if pick.topic_id in seen:
+                continue
+            seen.add(pick.topic_id)
+        if pick.expectation not in expectations:
+            errors.append(FieldError("expectation", "required", pick.topic_id))
+        note = (pick.note or "").strip() or None
+        if note is not None and len(note) > NOTE_MAX:
+            errors.append(FieldError("note", "too_long", pick.topic_id))
+        items.append(
+            AgendaItem(
+                agenda_id=0,
+                topic_id=pick.topic_id,
+                free_topic=(pick.free_topic or "").strip() if free else None,
+                expectation=pick.expectation or "",
+                note=note,
+            )
+        )
+    if not items and not errors:
+        errors.append(FieldError("topics", "required"))
+    if len(items) > MAX_PICKS:
+        errors.append(FieldError("topics", "too_many"))
+    if errors:
+        raise InvalidPicks(errors)
+    return items

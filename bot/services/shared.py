@@ -1,0 +1,68 @@
+"""Small read models several features show: open action items, the last "next focus", and
+the tips a digest offers. Kept here so the digest, the reminders, the memo thread and App
+Home all read them the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from storage.models import ActionItem, MemoEntry, Person, Slot
+
+
+@dataclass(frozen=True)
+class OpenActionItem:
+    id: int
+    text: str
+    owner_id: int
+    owner_name: str
+
+
+async def open_action_items(session: AsyncSession, pair_id: int) -> list[OpenActionItem]:
+    rows = await session.exec(
+        select(ActionItem, Person.name)
+        .join(Person, col(Person.id) == ActionItem.owner_id)
+        .where(ActionItem.pair_id == pair_id, col(ActionItem.done_at).is_(None))
+        .order_by(col(ActionItem.created_at), col(ActionItem.id))
+    )
+    return [
+        OpenActionItem(id=item.id or 0, text=item.text, owner_id=item.owner_id, owner_name=name)
+        for item, name in rows.all()
+    ]
+
+
+async def last_next_focus(session: AsyncSession, pair_id: int) -> str | None:
+    """The newest "next focus" memo entry of the pair's earlier slots, if any."""
+    row = await session.exec(
+        select(MemoEntry.text)
+        .join(Slot, col(Slot.id) == MemoEntry.slot_id)
+        .where(
+            Slot.pair_id == pair_id,
+            MemoEntry.kind == "next_focus",
+            col(MemoEntry.deleted_at).is_(None),
+        )
+        .order_by(col(MemoEntry.created_at).desc())
+        .limit(1)
+    )
+    return row.first()
+
+
+@dataclass(frozen=True)
+class DigestTip:
+    """A tip as the leader's pre-1on1 digest shows it."""
+
+    tip_id: int
+    title: str
+    body: str
+    topic_label: str | None
+    expectation: str | None
+    helpful_count: int
+
+
+# (leader person id, [(topic key or None, expectation)] of the member's picks) -> tips.
+# The tips feature provides it; the digest shows what it returns (at most two).
+TipsForDigest = Callable[[int, Sequence[tuple[str | None, str]]], Awaitable[list[DigestTip]]]
