@@ -1,0 +1,30 @@
+"""The Slack surface: Bolt listeners that translate payloads to service calls."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.services.container import Services
+from handlers.slack import (  # noqa: F401  (tips_blocks registers renderers)  # noqa: F401  (renderers register)
+    commands,
+    errors,
+    home,
+    memos,
+    middleware,
+    picks,
+    schedule,
+    schedule_blocks,
+    tips,
+    tips_blocks,
+)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    middleware.register(app, services)
+    commands.register(app, services)
+    home.register(app, services)
+    picks.register(app, services)
+    memos.register(app, services)
+    tips.register(app, services)
+    schedule.register(app, services)
+    errors.register(app, services)

@@ -1,0 +1,75 @@
+"""Block Kit builders. Listeners call these; no Block Kit dicts live anywhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import t
+
+Block = dict[str, Any]
+
+# Slack's limits (DESIGN.md "Platform facts").
+MAX_VIEW_BLOCKS = 100
+MAX_SECTION_TEXT = 3000
+
+
+def mrkdwn_escape(text: str) -> str:
+    """Names and notes come from people; keep them from becoming mentions or markup."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION_TEXT)}}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, 3000)}]}
+
+
+def header(text: str) -> Block:
+    return {"type": "header", "text": {"type": "plain_text", "text": cut(text, 150)}}
+
+
+def divider() -> Block:
+    return {"type": "divider"}
+
+
+def lines_as_sections(lines: list[str]) -> list[Block]:
+    """Pack lines into as few sections as fit, so long lists stay within block limits."""
+    blocks: list[Block] = []
+    chunk = ""
+    for line in lines:
+        candidate = f"{chunk}\n{line}" if chunk else line
+        if len(candidate) > MAX_SECTION_TEXT and chunk:
+            blocks.append(section(chunk))
+            chunk = line
+        else:
+            chunk = candidate
+    if chunk:
+        blocks.append(section(chunk))
+    return blocks
+
+
+def help_blocks(locale: str, extra_keys: list[str] | None = None) -> list[Block]:
+    lines = [t(locale, "help.body"), *(t(locale, key) for key in extra_keys or [])]
+    lines.append(t(locale, "help.home"))
+    return [
+        section(t(locale, "help.title")),
+        section("\n".join(lines)),
+        context(t(locale, "privacy.notice")),
+    ]
+
+
+def not_set_up_blocks(locale: str) -> list[Block]:
+    return [section(t(locale, "error.unknown_user"))]
+
+
+def unknown_user_home(locale: str) -> dict[str, Any]:
+    return {
+        "type": "home",
+        "blocks": [header(t(locale, "home.title")), *not_set_up_blocks(locale)],
+    }

@@ -1,0 +1,65 @@
+"""App Home: the member's next 1on1s with their picks, the leader's members with status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import t
+from bot.services.picks import Overview
+from handlers.slack import ids, memo_blocks, schedule_blocks
+from handlers.slack import picks_blocks as pb
+from handlers.slack.blocks import (
+    MAX_VIEW_BLOCKS,
+    Block,
+    context,
+    divider,
+    header,
+    mrkdwn_escape,
+    section,
+)
+
+# Room kept for the header, greeting and footer when a leader has many members.
+_LEADER_BLOCK_BUDGET = 60
+
+
+def home_view(overview: Overview, *, name: str, locale: str, timezone: str) -> dict[str, Any]:
+    pairs = overview.pairs
+    blocks: list[Block] = [
+        header(t(locale, "home.title")),
+        section(t(locale, "home.greeting", name=mrkdwn_escape(name))),
+        context(t(locale, "privacy.notice")),
+    ]
+    if pairs.as_member:
+        blocks += [divider(), section(t(locale, "home.as_member"))]
+    for view in pairs.as_member:
+        picks = overview.own_picks.get(view.pair_id)
+        line = section(
+            t(
+                locale,
+                "chooser.member_line",
+                leader=mrkdwn_escape(view.leader_name),
+                kind=t(locale, f"pair_kind.as_member.{view.kind.value}"),
+                when=pb.slot_text(view, locale, timezone),
+                status=t(locale, "status.picked" if picks and picks.picks else "status.not_picked"),
+            )
+        )
+        button = "button.edit_picks" if picks and picks.picks else "button.pick"
+        line["accessory"] = pb.button(
+            t(locale, button), ids.OPEN_PICKER, str(view.pair_id), primary=True
+        )
+        blocks.append(line)
+        if picks and picks.picks:
+            blocks.append(context(t(locale, "home.picks_for")))
+            blocks += pb.picks_section_blocks(picks.picks, locale)
+        else:
+            blocks.append(context(t(locale, "home.no_picks_yet")))
+    if pairs.as_leader:
+        blocks += [divider(), section(t(locale, "home.as_leader"))]
+        rows = pb.leader_rows(pairs.as_leader, overview.counts, locale=locale, timezone=timezone)
+        blocks += rows[:_LEADER_BLOCK_BUDGET]
+    blocks += memo_blocks.home_blocks(overview, locale=locale, timezone=timezone)
+    blocks += schedule_blocks.home_blocks(overview, locale=locale, timezone=timezone)
+    if not pairs.as_member and not pairs.as_leader:
+        blocks += [divider(), section(t(locale, "home.no_pairs"))]
+    footer = [divider(), context(t(locale, "home.footer"))]
+    return {"type": "home", "blocks": blocks[: MAX_VIEW_BLOCKS - len(footer)] + footer}

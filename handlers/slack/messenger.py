@@ -1,0 +1,109 @@
+"""The core's Messenger port on Slack's Web API."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.ports import DeliveryFailed, Notice, SentRef
+from bot.services.people import PeopleService
+from handlers.slack.renderers import render
+from storage.models import Person
+
+# Errors that will not go away by trying again (DESIGN.md: stop, and show in logs/metrics).
+PERMANENT = frozenset(
+    {
+        "user_not_found",
+        "account_inactive",
+        "channel_not_found",
+        "is_archived",
+        "not_in_channel",
+        "user_disabled",
+        "cannot_dm_bot",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+        "invalid_blocks",
+        "msg_too_long",
+        "message_not_found",
+        "cant_update_message",
+        "cant_delete_message",
+        "no_chat_id",
+    }
+)
+
+
+def _failure(exc: Exception) -> DeliveryFailed:
+    if isinstance(exc, SlackApiError):
+        code = str(exc.response.get("error") or "slack_error")
+        retry_after = exc.response.headers.get("Retry-After") if exc.response.headers else None
+        return DeliveryFailed(
+            code,
+            permanent=code in PERMANENT,
+            retry_after=float(retry_after) if retry_after else None,
+        )
+    return DeliveryFailed(type(exc).__name__, permanent=False)
+
+
+_TRANSIENT = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
+
+
+class SlackMessenger:
+    def __init__(self, client: AsyncWebClient, people: PeopleService) -> None:
+        self._client = client
+        self._people = people
+
+    async def send(self, person: Person, notice: Notice) -> SentRef:
+        if not person.slack_id:
+            raise DeliveryFailed("no_chat_id", permanent=True)
+        rendered = render(notice, self._people.locale_of(person), self._people.timezone_of(person))
+        try:
+            # Posting to a user id opens (or reuses) the bot's DM with them in one call.
+            response = await self._client.chat_postMessage(
+                channel=person.slack_id, text=rendered.text, blocks=rendered.blocks
+            )
+        except _TRANSIENT as exc:
+            raise _failure(exc) from exc
+        return SentRef(str(response["channel"]), str(response["ts"]))
+
+    async def post(
+        self, channel: str, notice: Notice, *, locale: str, thread_ts: str | None = None
+    ) -> SentRef:
+        rendered = render(notice, locale, self._people.default_timezone)
+        try:
+            response = await self._client.chat_postMessage(
+                channel=channel, text=rendered.text, blocks=rendered.blocks, thread_ts=thread_ts
+            )
+        except _TRANSIENT as exc:
+            raise _failure(exc) from exc
+        return SentRef(str(response["channel"]), str(response["ts"]))
+
+    async def update(self, ref: SentRef, notice: Notice, *, locale: str, timezone: str) -> None:
+        rendered = render(notice, locale, timezone)
+        try:
+            await self._client.chat_update(
+                channel=ref.channel, ts=ref.ts, text=rendered.text, blocks=rendered.blocks
+            )
+        except _TRANSIENT as exc:
+            raise _failure(exc) from exc
+
+    async def delete(self, ref: SentRef) -> None:
+        try:
+            await self._client.chat_delete(channel=ref.channel, ts=ref.ts)
+        except _TRANSIENT as exc:
+            raise _failure(exc) from exc
+
+    async def open_group(self, people: Sequence[Person]) -> str:
+        ids = [p.slack_id for p in people if p.slack_id]
+        if len(ids) != len(people):
+            raise DeliveryFailed("no_chat_id", permanent=True)
+        try:
+            response = await self._client.conversations_open(users=",".join(ids))
+        except _TRANSIENT as exc:
+            raise _failure(exc) from exc
+        return str(response["channel"]["id"])

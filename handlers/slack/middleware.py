@@ -1,0 +1,40 @@
+"""Global middleware: drop retried events, and attach the lazy Actor to the context."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.response import BoltResponse
+
+from bot.services.container import Services
+from handlers.slack.actor import Actor
+from handlers.slack.directory import SlackDirectory
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    directory = SlackDirectory(app.client)
+
+    @app.middleware
+    async def dedupe_events(
+        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
+        # Slack retries an event it thinks failed; a retry may land on another replica,
+        # so "seen" lives in the database, not in memory.
+        event_id = body.get("event_id")
+        if body.get("type") == "event_callback" and event_id:
+            team_id = body.get("team_id") or context.team_id or ""
+            fresh = await services.events.first_time(team_id, event_id, now=datetime.now(UTC))
+            if not fresh:
+                services.metrics.inc("oneonone_slack_events_deduplicated_total")
+                return BoltResponse(status=200, body="")
+        await next()
+        return None
+
+    @app.middleware
+    async def attach_actor(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+        if context.user_id:
+            context["actor"] = Actor(context.user_id, services.people, directory)
+        await next()

@@ -1,0 +1,62 @@
+"""Reading Slack payloads safely, and opening modals, the same way in every listener.
+
+Ids in button values and private_metadata are attacker controlled: these helpers only turn
+them into plain ints (or nothing); the services then check the acting person against them.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def int_id(value: Any) -> int | None:
+    """A database id from a payload, or None for anything else (text, huge numbers, bools)."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    # isascii: str.isdigit() also accepts digits like "²" that int() refuses.
+    plain = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12
+    return int(value) if plain else None
+
+
+def metadata(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def metadata_id(view: dict[str, Any], key: str) -> int | None:
+    return int_id(metadata(view).get(key))
+
+
+def state_values(view: dict[str, Any]) -> dict[str, Any]:
+    values = (view.get("state") or {}).get("values") or {}
+    return values if isinstance(values, dict) else {}
+
+
+async def show_modal(client: AsyncWebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Stack on a modal the person is in; otherwise (Home, a message) open a new one."""
+    if (body.get("view") or {}).get("type") == "modal":
+        await client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def draws_home(body: dict[str, Any]) -> bool:
+    """Requests whose listener (any feature's) may publish the Home tab."""
+    kind = body.get("type")
+    if kind == "event_callback":
+        event = body.get("event") or {}
+        return event.get("type") == "app_home_opened" and event.get("tab", "home") == "home"
+    if kind == "view_submission":
+        return True
+    return kind == "block_actions" and (body.get("view") or {}).get("type") == "home"

@@ -1,0 +1,260 @@
+"""Listeners for the member's picks: the picker modal, the chooser, and reading picks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.i18n import t
+from bot.services.container import Services
+from bot.services.picks import InvalidPicks, NotAllowed, PickInput, SaveResult
+from handlers.slack import ids
+from handlers.slack import picks_blocks as pb
+from handlers.slack.actor import Actor
+from handlers.slack.home_blocks import home_view
+from handlers.slack.payload import int_id, metadata_id, now, show_modal
+from storage.models import Person
+
+
+def parse_picker_state(values: dict[str, Any]) -> pb.PickerState:
+    """Read the modal's inputs back; odd values are kept so the service can refuse them."""
+    chosen: list[int] = []
+    expectations: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    free = ""
+    for block_id, actions in values.items():
+        if block_id.startswith(ids.PICKER_TOPICS_BLOCK):
+            selected = (actions.get(ids.PICKER_TOPICS) or {}).get("selected_options") or []
+            for option in selected:
+                found = int_id(str(option.get("value", "")))
+                chosen.append(-1 if found is None else found)
+        elif block_id.startswith(ids.PICKER_EXPECTATION_BLOCK):
+            option = (actions.get(ids.PICKER_EXPECTATION) or {}).get("selected_option")
+            if option:
+                expectations[block_id.removeprefix(ids.PICKER_EXPECTATION_BLOCK)] = str(
+                    option.get("value", "")
+                )
+        elif block_id.startswith(ids.PICKER_NOTE_BLOCK):
+            note = (actions.get(ids.PICKER_NOTE) or {}).get("value") or ""
+            notes[block_id.removeprefix(ids.PICKER_NOTE_BLOCK)] = str(note)
+        elif block_id == ids.PICKER_FREE_BLOCK:
+            free = str((actions.get(ids.PICKER_FREE) or {}).get("value") or "").strip()
+    return pb.PickerState(chosen, expectations, notes, free)
+
+
+def picks_from_state(state: pb.PickerState) -> list[PickInput]:
+    inputs = [
+        PickInput(
+            topic_id=topic_id,
+            expectation=state.expectations.get(str(topic_id)),
+            note=state.notes.get(str(topic_id)),
+        )
+        for topic_id in state.chosen
+    ]
+    if state.free_topic:
+        inputs.append(
+            PickInput(
+                topic_id=None,
+                expectation=state.expectations.get(pb.FREE),
+                note=state.notes.get(pb.FREE),
+                free_topic=state.free_topic,
+            )
+        )
+    return inputs
+
+
+async def open_entry(
+    services: Services, actor: Actor, trigger_id: str, client: AsyncWebClient
+) -> str | None:
+    """Open the picker (one pair) or the chooser; return a message key when neither fits."""
+    person = await actor.person()
+    if person is None or person.id is None:
+        return "error.unknown_user"
+    overview = await services.picks.overview(person.id, now=now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    direct = overview.only_pair_as_member
+    if direct is not None:
+        view = pb.picker_view(
+            direct, pb.PickerState.from_saved(direct), locale=locale, timezone=zone
+        )
+    elif overview.pairs.as_member or overview.pairs.as_leader:
+        view = pb.chooser_view(overview.pairs, overview.counts, locale=locale, timezone=zone)
+    else:
+        return "error.no_pairs"
+    await client.views_open(trigger_id=trigger_id, view=view)
+    return None
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    people = services.people
+
+    @app.action(ids.OPEN_PICKER)
+    async def on_open_picker(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        pair_id = int_id(action.get("value"))
+        locale, zone = await actor.locale(), await actor.timezone()
+        try:
+            if person is None or person.id is None or pair_id is None:
+                raise NotAllowed
+            picks = await services.picks.for_member(person.id, pair_id, now=now())
+        except NotAllowed:
+            await show_modal(client, body, pb.refusal_view(locale))
+            return
+        view = pb.picker_view(picks, pb.PickerState.from_saved(picks), locale=locale, timezone=zone)
+        await show_modal(client, body, view)
+
+    async def show_picks(
+        body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        pair_id = int_id(pair_value)
+        locale, zone = await actor.locale(), await actor.timezone()
+        try:
+            if person is None or person.id is None or pair_id is None:
+                raise NotAllowed
+            picks = await services.picks.for_party(person.id, pair_id, now=now())
+        except NotAllowed:
+            await show_modal(client, body, pb.refusal_view(locale))
+            return
+        for_leader = picks.leader.id == person.id
+        await show_modal(
+            client, body, pb.picks_view(picks, locale=locale, timezone=zone, for_leader=for_leader)
+        )
+
+    @app.action(ids.VIEW_PICKS)
+    async def on_view_picks(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        await show_picks(body, action.get("value"), context, client)
+
+    @app.action(ids.VIEW_PICKS_SELECT_RE)
+    async def on_view_picks_select(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        selected = (action.get("selected_option") or {}).get("value")
+        await show_picks(body, selected, context, client)
+
+    async def redraw(
+        ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        """A topic was (un)checked: redraw so expectation inputs match the chosen topics."""
+        await ack()
+        actor: Actor = context["actor"]
+        view = body.get("view") or {}
+        person = await actor.person()
+        pair_id = metadata_id(view, "pair_id")
+        locale, zone = await actor.locale(), await actor.timezone()
+        try:
+            if person is None or person.id is None or pair_id is None:
+                raise NotAllowed
+            picks = await services.picks.for_member(person.id, pair_id, now=now())
+        except NotAllowed:
+            await client.views_update(view_id=view["id"], view=pb.refusal_view(locale))
+            return
+        state = parse_picker_state((view.get("state") or {}).get("values") or {})
+        try:
+            await client.views_update(
+                view_id=view["id"],
+                hash=view.get("hash"),
+                view=pb.picker_view(picks, state, locale=locale, timezone=zone),
+            )
+        except SlackApiError as exc:
+            # A quicker second click already redrew the modal; its redraw is the newer one.
+            if exc.response.get("error") != "hash_conflict":
+                raise
+
+    app.action(ids.PICKER_TOPICS)(redraw)
+    app.action(ids.PICKER_FREE)(redraw)
+
+    @app.view(ids.PICKER_CALLBACK)
+    async def on_picker_submit(
+        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        locale = await actor.locale()
+        pair_id = metadata_id(view, "pair_id")
+        state = parse_picker_state((view.get("state") or {}).get("values") or {})
+        try:
+            if person is None or person.id is None or pair_id is None:
+                raise NotAllowed
+            result = await services.picks.save(
+                person.id, pair_id, picks_from_state(state), now=now()
+            )
+        except NotAllowed:
+            await ack(response_action="update", view=pb.refusal_view(locale))
+            return
+        except InvalidPicks as invalid:
+            errors = pb.picker_errors(invalid.errors, view.get("blocks") or [], locale)
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack(response_action="clear")
+        await _after_save(client, result, person)
+
+    async def _after_save(client: AsyncWebClient, result: SaveResult, member: Person) -> None:
+        picks = result.picks
+        m_locale, m_zone = people.locale_of(member), people.timezone_of(member)
+        if member.slack_id:
+            await client.chat_postMessage(
+                channel=member.slack_id,
+                text=t(m_locale, "picks.saved", leader=picks.leader.name, when=""),
+                blocks=pb.confirmation_message(picks, locale=m_locale, timezone=m_zone),
+            )
+            overview = await services.picks.overview(member.id or 0, now=now())
+            await client.views_publish(
+                user_id=member.slack_id,
+                view=home_view(overview, name=member.name, locale=m_locale, timezone=m_zone),
+            )
+        await _notify_leader(client, result)
+
+    async def _notify_leader(client: AsyncWebClient, result: SaveResult) -> None:
+        picks, leader = result.picks, result.picks.leader
+        if not leader.slack_id:
+            return
+        locale, zone = people.locale_of(leader), people.timezone_of(leader)
+        updated = not result.notify_leader
+        notice = pb.leader_notice(picks, locale=locale, timezone=zone, updated=updated)
+        text = t(
+            locale,
+            "picks.leader_notice_updated" if updated else "picks.leader_notice",
+            member=picks.member.name,
+            when=pb.slot_text(picks, locale, zone),
+            count=len(picks.picks),
+        )
+        if result.notify_leader:
+            posted = await client.chat_postMessage(
+                channel=leader.slack_id, text=text, blocks=notice
+            )
+            await services.picks.record_leader_notice(
+                result.agenda_id, str(posted["channel"]), str(posted["ts"])
+            )
+        elif result.leader_notice_channel and result.leader_notice_ts:
+            # One message per 1on1, kept current, rather than a ping for every edit.
+            await client.chat_update(
+                channel=result.leader_notice_channel,
+                ts=result.leader_notice_ts,
+                text=text,
+                blocks=notice,
+            )

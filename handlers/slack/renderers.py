@@ -1,0 +1,44 @@
+"""Which Block Kit builder renders which core Notice.
+
+Each feature's block module registers its builders with `@renders(NoticeType)`; the Slack
+messenger looks them up. Importing `handlers.slack` imports every feature module, so the
+table is complete before the first message goes out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from bot.ports import Notice
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str  # the notification and fallback text
+    blocks: list[dict[str, Any]]
+
+
+Renderer = Callable[[Any, str, str], Rendered]  # (notice, locale, timezone)
+N = TypeVar("N", bound=Notice)
+
+RENDERERS: dict[type[Notice], Renderer] = {}
+
+
+def renders(notice_type: type[N]) -> Callable[[Callable[[N, str, str], Rendered]], Renderer]:
+    def register(func: Callable[[N, str, str], Rendered]) -> Renderer:
+        if notice_type in RENDERERS:
+            raise ValueError(f"{notice_type.__name__} already has a renderer")
+        RENDERERS[notice_type] = func
+        return func
+
+    return register
+
+
+def render(notice: Notice, locale: str, timezone: str) -> Rendered:
+    try:
+        renderer = RENDERERS[type(notice)]
+    except KeyError:
+        raise LookupError(f"no Slack renderer for {type(notice).__name__}") from None
+    return renderer(notice, locale, timezone)

@@ -1,0 +1,351 @@
+"""Listeners for the schedule: the cadence modal, "did it happen?", moving a 1on1."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.i18n import t
+from bot.services.cadence import CadenceError
+from bot.services.container import Services
+from bot.services.delivery import SendGate
+from bot.services.picks import NotAllowed
+from bot.services.slots import AnswerResult, CadenceView, InvalidMove, Outcome
+from handlers.slack import ids
+from handlers.slack import picks_blocks as pb
+from handlers.slack import schedule_blocks as sb
+from handlers.slack.actor import Actor
+from handlers.slack.directory import SlackDirectory
+from handlers.slack.home_blocks import home_view
+from handlers.slack.payload import draws_home, int_id, metadata_id, now, show_modal
+from handlers.slack.subcommands import Invocation, subcommand
+from storage.models import Person, SlotState
+
+_MOVABLE = (SlotState.planned, SlotState.skipped, SlotState.unknown)
+
+
+class PausingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
+    """On 429, pause every send of this process for exactly Retry-After, then retry.
+
+    slack_sdk's own handler sleeps per call, plus up to a second of random jitter: the other
+    concurrent sends keep knocking meanwhile, and a workspace cap is left idle part of every
+    second. This one shares the Delivery ledger's gate, so the whole process waits once and
+    resumes together (see bench/bench_reminders.py). Wire it into the messenger's client and
+    set `gate` to `services.ledger.gate`.
+    """
+
+    def __init__(self, gate: SendGate | None = None, max_retry_count: int = 10) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.gate = gate or SendGate()
+
+    async def prepare_for_next_attempt_async(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> None:
+        if response is None:
+            raise error or RuntimeError("rate limited without a response")
+        wait = 1.0
+        for name, values in response.headers.items():
+            if name.lower() == "retry-after":
+                # slack_sdk hands headers over as lists of values.
+                first = values[0] if isinstance(values, list) and values else values
+                with contextlib.suppress(TypeError, ValueError):
+                    wait = float(str(first))
+        self.gate.pause(wait)
+        await self.gate.wait()
+        state.next_attempt_requested = True
+        state.increment_current_attempt()
+
+
+async def _cadence_view(
+    services: Services, client: AsyncWebClient, actor_id: int, pair_id: int
+) -> CadenceView:
+    view = await services.schedule.cadence_for(actor_id, pair_id, now=now())
+    leader = view.leader
+    if view.rule is None and not leader.timezone and leader.slack_id:
+        # The default zone is the leader's own: ask Slack once (it is remembered).
+        known = await services.people.resolve_slack_user(leader.slack_id, SlackDirectory(client))
+        if known is not None and known.timezone:
+            view = await services.schedule.cadence_for(
+                actor_id, pair_id, now=now(), leader_zone=known.timezone
+            )
+    return view
+
+
+async def _entry_view(
+    services: Services, client: AsyncWebClient, person: Person, locale: str
+) -> dict[str, Any] | str:
+    """The cadence modal for the person's one pair, a chooser for several, else a message."""
+    assert person.id is not None
+    pairs = await services.pairs.pairs_of(person.id, now=now())
+    everyone = pairs.as_leader + pairs.as_member
+    if not everyone:
+        return "error.no_pairs"
+    if len(everyone) > 1:
+        return sb.chooser_modal(everyone, actor_id=person.id, locale=locale)
+    view = await _cadence_view(services, client, person.id, everyone[0].pair_id)
+    today = now().astimezone(ZoneInfo(view.timezone)).date()
+    return sb.cadence_modal(view, actor_id=person.id, locale=locale, today=today)
+
+
+@subcommand("schedule", "cadence", "周期", help_key="schedule.help")
+async def schedule_command(inv: Invocation) -> None:
+    # The trigger id dies 3 s after the command: answer Slack first, then open.
+    await inv.ack()
+    person = await inv.actor.person()
+    locale = await inv.actor.locale()
+    if person is None or person.id is None:
+        await inv.respond(text=t(locale, "error.unknown_user"), response_type="ephemeral")
+        return
+    view = await _entry_view(inv.services, inv.client, person, locale)
+    if isinstance(view, str):
+        await inv.respond(text=t(locale, view), response_type="ephemeral")
+        return
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    schedule, people = services.schedule, services.people
+
+    @app.middleware
+    async def preload_schedule_home(
+        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        if draws_home(body):
+            actor: Actor | None = context.get("actor")
+            person = await actor.person() if actor is not None else None
+            if person is not None and person.id is not None:
+                sb.use_home(person.id, await schedule.home(person.id, now=now()))
+        await next()
+
+    async def publish_home(client: AsyncWebClient, person: Person) -> None:
+        if person.id is None or not person.slack_id:
+            return
+        overview = await services.picks.overview(person.id, now=now())
+        sb.use_home(person.id, await schedule.home(person.id, now=now()))
+        view = home_view(
+            overview,
+            name=person.name,
+            locale=people.locale_of(person),
+            timezone=people.timezone_of(person),
+        )
+        await client.views_publish(user_id=person.slack_id, view=view)
+
+    async def open_cadence(
+        body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        pair_id = int_id(pair_value)
+        locale = await actor.locale()
+        try:
+            if person is None or person.id is None or pair_id is None:
+                raise NotAllowed
+            view = await _cadence_view(services, client, person.id, pair_id)
+        except NotAllowed:
+            await show_modal(client, body, pb.refusal_view(locale))
+            return
+        today = now().astimezone(ZoneInfo(view.timezone)).date()
+        modal = sb.cadence_modal(view, actor_id=person.id, locale=locale, today=today)
+        await show_modal(client, body, modal)
+
+    @app.action(ids.SCHEDULE_OPEN)
+    async def on_open(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        await open_cadence(body, action.get("value"), context, client)
+
+    @app.action(ids.SCHEDULE_CHOOSE)
+    async def on_choose(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        selected = (action.get("selected_option") or {}).get("value")
+        await open_cadence(body, selected, context, client)
+
+    @app.view(ids.SCHEDULE_CALLBACK)
+    async def on_cadence_submit(
+        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+    ) -> None:
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        locale, zone = await actor.locale(), await actor.timezone()
+        pair_id = metadata_id(view, "pair_id")
+        values = (view.get("state") or {}).get("values") or {}
+        spec, errors = sb.parse_cadence(values, locale=locale)
+        if spec is None:
+            await ack(response_action="errors", errors=errors)
+            return
+        try:
+            if person is None or person.id is None or pair_id is None:
+                raise NotAllowed
+            result = await schedule.set_cadence(person.id, pair_id, spec, now=now())
+        except NotAllowed:
+            await ack(response_action="update", view=pb.refusal_view(locale))
+            return
+        except CadenceError:
+            await ack(
+                response_action="errors",
+                errors={ids.SCHEDULE_WEEKDAY_BLOCK: t(locale, "schedule.error.invalid")},
+            )
+            return
+        await ack(
+            response_action="update", view=sb.saved_view(result, locale=locale, timezone=zone)
+        )
+        other = result.member if result.leader.id == person.id else result.leader
+        if other.slack_id:
+            text, blocks = sb.cadence_changed_message(
+                result,
+                actor_name=person.name,
+                locale=people.locale_of(other),
+                timezone=people.timezone_of(other),
+            )
+            await client.chat_postMessage(channel=other.slack_id, text=text, blocks=blocks)
+        await publish_home(client, person)
+
+    async def answer(
+        outcome: Outcome,
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        slot_id = int_id(action.get("value"))
+        locale, zone = await actor.locale(), await actor.timezone()
+        try:
+            if person is None or person.id is None or slot_id is None:
+                raise NotAllowed
+            result = await schedule.answer(person.id, slot_id, outcome, now=now())
+        except NotAllowed:
+            await respond(
+                text=t(locale, "error.not_your_pair"),
+                response_type="ephemeral",
+                replace_original=False,
+            )
+            return
+        text, blocks = sb.answered_message(result, locale=locale, timezone=zone)
+        await respond(text=text, blocks=blocks, replace_original=True)
+
+    @app.action(ids.SLOT_HELD)
+    async def on_held(
+        ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        await answer(Outcome.held, action, context, respond)
+
+    @app.action(ids.SLOT_SKIPPED)
+    async def on_skipped(
+        ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+    ) -> None:
+        await ack()
+        await answer(Outcome.skipped, action, context, respond)
+
+    async def open_move(
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        slot_id = int_id(action.get("value"))
+        locale, zone = await actor.locale(), await actor.timezone()
+        try:
+            if person is None or person.id is None or slot_id is None:
+                raise NotAllowed
+            slot = await schedule.slot_for_party(person.id, slot_id)
+        except NotAllowed:
+            await show_modal(client, body, pb.refusal_view(locale))
+            return
+        if slot.state not in _MOVABLE:
+            text, blocks = sb.answered_message(
+                AnswerResult(slot, False, None), locale=locale, timezone=zone
+            )
+            await respond(
+                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
+            )
+            return
+        await show_modal(
+            client, body, sb.move_modal(slot, actor_id=person.id, locale=locale, now=now())
+        )
+
+    @app.action(ids.SLOT_MOVED)
+    async def on_moved(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        await open_move(body, action, context, client, respond)
+
+    @app.action(ids.SLOT_RESCHEDULE)
+    async def on_reschedule(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+        respond: AsyncRespond,
+    ) -> None:
+        await ack()
+        await open_move(body, action, context, client, respond)
+
+    @app.view(ids.MOVE_CALLBACK)
+    async def on_move_submit(
+        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
+    ) -> None:
+        actor: Actor = context["actor"]
+        person = await actor.person()
+        locale, zone = await actor.locale(), await actor.timezone()
+        slot_id = metadata_id(view, "slot_id")
+        day, at = sb.parse_move((view.get("state") or {}).get("values") or {})
+        if day is None or at is None:
+            errors = {}
+            if day is None:
+                errors[ids.MOVE_DATE_BLOCK] = t(locale, "schedule.error.required")
+            if at is None:
+                errors[ids.MOVE_TIME_BLOCK] = t(locale, "schedule.error.required")
+            await ack(response_action="errors", errors=errors)
+            return
+        try:
+            if person is None or person.id is None or slot_id is None:
+                raise NotAllowed
+            result = await schedule.move(person.id, slot_id, day, at, now=now())
+        except NotAllowed:
+            await ack(response_action="update", view=pb.refusal_view(locale))
+            return
+        except InvalidMove as invalid:
+            message = t(locale, f"schedule.move.error.{invalid.code}")
+            await ack(response_action="errors", errors={ids.MOVE_DATE_BLOCK: message})
+            return
+        await ack(
+            response_action="update", view=sb.moved_view(result, locale=locale, timezone=zone)
+        )

@@ -1,0 +1,816 @@
+"""Block Kit for the schedule: the cadence modal, reminders, the leader's digest, "did it
+happen?", the move modal and App Home's cadence health."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from contextvars import ContextVar
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.i18n import t
+from bot.i18n.format import format_datetime
+from bot.services.cadence import (
+    DEFAULT_DURATION,
+    DEFAULT_FREQUENCY,
+    DEFAULT_TIME,
+    DURATIONS,
+    MAX_DURATION,
+    MIN_DURATION,
+    CadenceSpec,
+    Frequency,
+)
+from bot.services.digest import LeaderDigest
+from bot.services.pairs import PairView
+from bot.services.picks import Overview
+from bot.services.reminders import (
+    DidItHappen,
+    MemberReminder,
+    RescheduleNudge,
+    SlotMoved,
+    StreakNote,
+)
+from bot.services.shared import OpenActionItem
+from bot.services.slots import (
+    AnswerResult,
+    CadenceResult,
+    CadenceView,
+    MoveResult,
+    PairHealth,
+    ScheduleHome,
+    SlotView,
+)
+from handlers.slack import ids
+from handlers.slack import picks_blocks as pb
+from handlers.slack.blocks import (
+    Block,
+    context,
+    cut,
+    divider,
+    header,
+    lines_as_sections,
+    mrkdwn_escape,
+    section,
+)
+from handlers.slack.renderers import Rendered, renders
+from storage.models import PairKind, SlotState
+
+# Zones offered in the modal; the pair's own (and the leader's) are added when missing.
+COMMON_ZONES = (
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Taipei",
+    "Asia/Singapore",
+    "Asia/Bangkok",
+    "Asia/Kolkata",
+    "Australia/Sydney",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Paris",
+    "America/New_York",
+    "America/Chicago",
+    "America/Denver",
+    "America/Los_Angeles",
+    "UTC",
+)
+MAX_ACTION_ITEMS = 10
+TIP_BODY_MAX = 300
+# App Home: one section per pair up to this many; beyond it, a compact list and a select.
+HOME_PAIR_BUTTONS_MAX = 10
+HOME_BLOCK_BUDGET = 14
+
+
+def _plain(text: str, limit: int = 75) -> dict[str, Any]:
+    return {"type": "plain_text", "text": cut(text, limit), "emoji": True}
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": _plain(text), "value": value}
+
+
+def _when(moment: datetime, locale: str, timezone: str) -> str:
+    return format_datetime(moment, locale, timezone)
+
+
+def _hm(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.hour:02d}:{local.minute:02d}"
+
+
+def _day(moment: datetime, reference: datetime, locale: str, timezone: str) -> str:
+    """今日 / 明日 / 11月24日(火), as the reader counts days."""
+    zone = ZoneInfo(timezone)
+    days = (moment.astimezone(zone).date() - reference.astimezone(zone).date()).days
+    if days == 0:
+        return t(locale, "schedule.day.today")
+    if days == 1:
+        return t(locale, "schedule.day.tomorrow")
+    return format_datetime(moment, locale, timezone).rsplit(" ", 1)[0]
+
+
+def weekday_name(weekday: int, locale: str) -> str:
+    return t(locale, f"schedule.weekday.{weekday}")
+
+
+def describe_cadence(
+    spec: CadenceSpec | None, rule: str | None, locale: str, *, reader_zone: str | None = None
+) -> str:
+    """ "隔週 火曜 10:00(30分)" / "Every other Tue at 10:00 (30 min)"."""
+    if spec is None:
+        if not rule:
+            return t(locale, "schedule.cadence.none")
+        return t(locale, "schedule.cadence.custom", rule=mrkdwn_escape(rule.replace("\n", " ")))
+    at = f"{spec.at.hour:02d}:{spec.at.minute:02d}"
+    day = weekday_name(spec.weekday, locale)
+    if spec.frequency is Frequency.monthly:
+        nth = "last" if spec.week_of_month == -1 else str(spec.week_of_month)
+        text = t(
+            locale, "schedule.cadence.monthly", nth=t(locale, f"schedule.nth.{nth}"), day=day, at=at
+        )
+    else:
+        text = t(locale, f"schedule.cadence.{spec.frequency.value}", day=day, at=at)
+    text += t(locale, "schedule.cadence.duration", minutes=spec.duration_minutes)
+    if reader_zone is not None and spec.timezone != reader_zone:
+        text += f" ({spec.timezone})"
+    return text
+
+
+def _kind_label(kind: PairKind, as_leader: bool, locale: str) -> str:
+    """The other person's role as the reader sees it (部下 / 上司, mentee / mentor ...)."""
+    if as_leader:
+        return t(locale, f"pair_kind.as_leader.{kind.value}")
+    return t(locale, f"pair_kind.as_member.{kind.value}")
+
+
+def _metadata(**values: int) -> str:
+    return json.dumps(values)
+
+
+# --- the cadence modal -----------------------------------------------------------------------
+
+
+def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _plain(label, 2000),
+        "element": element,
+    }
+    if optional:
+        block["optional"] = True
+    return block
+
+
+def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "static_select", "action_id": action_id, "options": options}
+    chosen = next((o for o in options if o["value"] == initial), None)
+    if chosen is not None:
+        element["initial_option"] = chosen
+    return element
+
+
+def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date) -> dict[str, Any]:
+    """The pair's cadence, pre-filled with what is set (or the common default)."""
+    spec = view.spec
+    frequency = spec.frequency if spec else DEFAULT_FREQUENCY
+    weekday = spec.weekday if spec else today.weekday() if today.weekday() < 5 else 0
+    at = spec.at if spec else DEFAULT_TIME
+    duration = spec.duration_minutes if spec else DEFAULT_DURATION
+    week = spec.week_of_month if spec else 1
+    other = view.member if view.leader.id == actor_id else view.leader
+    blocks: list[Block] = [
+        section(t(locale, "schedule.modal.intro", other=mrkdwn_escape(other.name))),
+    ]
+    if view.rule:
+        current = describe_cadence(spec, view.rule, locale)
+        blocks.append(context(t(locale, "schedule.modal.current", cadence=current)))
+    frequencies = [_option(t(locale, f"schedule.freq.{f.value}"), f.value) for f in Frequency]
+    blocks.append(
+        _input(
+            ids.SCHEDULE_FREQ_BLOCK,
+            t(locale, "schedule.modal.frequency"),
+            {
+                "type": "radio_buttons",
+                "action_id": ids.SCHEDULE_FREQ,
+                "options": frequencies,
+                "initial_option": next(o for o in frequencies if o["value"] == frequency.value),
+            },
+        )
+    )
+    blocks.append(
+        _input(
+            ids.SCHEDULE_WEEKDAY_BLOCK,
+            t(locale, "schedule.modal.weekday"),
+            _select(
+                ids.SCHEDULE_WEEKDAY,
+                [_option(weekday_name(d, locale), str(d)) for d in range(7)],
+                str(weekday),
+            ),
+        )
+    )
+    weeks = [_option(t(locale, f"schedule.nth.{n}"), n) for n in ("1", "2", "3", "4", "last")]
+    blocks.append(
+        _input(
+            ids.SCHEDULE_WEEK_BLOCK,
+            t(locale, "schedule.modal.week_of_month"),
+            _select(ids.SCHEDULE_WEEK, weeks, "last" if week == -1 else str(week)),
+            optional=True,
+        )
+    )
+    blocks.append(
+        _input(
+            ids.SCHEDULE_TIME_BLOCK,
+            t(locale, "schedule.modal.time"),
+            {
+                "type": "timepicker",
+                "action_id": ids.SCHEDULE_TIME,
+                "initial_time": f"{at.hour:02d}:{at.minute:02d}",
+            },
+        )
+    )
+    durations = [_option(t(locale, "schedule.modal.minutes", minutes=m), str(m)) for m in DURATIONS]
+    if duration not in DURATIONS:
+        durations.append(
+            _option(t(locale, "schedule.modal.minutes", minutes=duration), str(duration))
+        )
+    blocks.append(
+        _input(
+            ids.SCHEDULE_DURATION_BLOCK,
+            t(locale, "schedule.modal.duration"),
+            _select(ids.SCHEDULE_DURATION, durations, str(duration)),
+        )
+    )
+    zones = list(dict.fromkeys([view.timezone, *COMMON_ZONES]))
+    blocks.append(
+        _input(
+            ids.SCHEDULE_ZONE_BLOCK,
+            t(locale, "schedule.modal.timezone"),
+            _select(ids.SCHEDULE_ZONE, [_option(z, z) for z in zones], view.timezone),
+        )
+    )
+    blocks.append(
+        _input(
+            ids.SCHEDULE_START_BLOCK,
+            t(locale, "schedule.modal.starting"),
+            {
+                "type": "datepicker",
+                "action_id": ids.SCHEDULE_START,
+                "initial_date": today.isoformat(),
+            },
+            optional=True,
+        )
+    )
+    blocks.append(context(t(locale, "schedule.modal.footer")))
+    return {
+        "type": "modal",
+        "callback_id": ids.SCHEDULE_CALLBACK,
+        "private_metadata": _metadata(pair_id=view.pair_id),
+        "title": _plain(t(locale, "schedule.modal.title"), 24),
+        "submit": _plain(t(locale, "schedule.modal.submit"), 24),
+        "close": _plain(t(locale, "schedule.modal.cancel"), 24),
+        "blocks": blocks,
+    }
+
+
+def saved_view(result: CadenceResult, *, locale: str, timezone: str) -> dict[str, Any]:
+    cadence = describe_cadence(result.spec, result.rule, locale, reader_zone=timezone)
+    nxt = (
+        _when(result.next_slot_at, locale, timezone)
+        if result.next_slot_at
+        else t(locale, "picks.next_unscheduled")
+    )
+    return {
+        "type": "modal",
+        "callback_id": ids.SCHEDULE_SAVED_CALLBACK,
+        "title": _plain(t(locale, "schedule.modal.title"), 24),
+        "close": _plain(t(locale, "modal.close"), 24),
+        "blocks": [
+            section(t(locale, "schedule.saved", cadence=cadence, next=nxt)),
+            context(t(locale, "schedule.saved_footer")),
+        ],
+    }
+
+
+def cadence_changed_message(
+    result: CadenceResult, *, actor_name: str, locale: str, timezone: str
+) -> tuple[str, list[Block]]:
+    """To the other person of the pair: someone changed our cadence."""
+    cadence = describe_cadence(result.spec, result.rule, locale, reader_zone=timezone)
+    nxt = (
+        _when(result.next_slot_at, locale, timezone)
+        if result.next_slot_at
+        else t(locale, "picks.next_unscheduled")
+    )
+    text = t(
+        locale,
+        "schedule.changed_by_other",
+        actor=mrkdwn_escape(actor_name),
+        cadence=cadence,
+        next=nxt,
+    )
+    return text, [section(text)]
+
+
+def chooser_modal(views: Sequence[PairView], *, actor_id: int, locale: str) -> dict[str, Any]:
+    """For someone in several pairs: which 1on1's cadence to set."""
+    blocks: list[Block] = [section(t(locale, "schedule.chooser.intro"))]
+    rows = [
+        (v, v.member_name if v.leader_id == actor_id else v.leader_name, v.leader_id == actor_id)
+        for v in views
+    ]
+    if len(rows) <= HOME_PAIR_BUTTONS_MAX:
+        for view, other, as_leader in rows:
+            block = section(
+                t(
+                    locale,
+                    "schedule.chooser.line",
+                    other=mrkdwn_escape(other),
+                    kind=_kind_label(view.kind, as_leader, locale),
+                )
+            )
+            block["accessory"] = pb.button(
+                t(locale, "schedule.button.choose"), ids.SCHEDULE_OPEN, str(view.pair_id)
+            )
+            blocks.append(block)
+    else:
+        blocks.append(_pair_select(rows, locale))
+    return {
+        "type": "modal",
+        "callback_id": ids.SCHEDULE_CHOOSER_CALLBACK,
+        "title": _plain(t(locale, "schedule.modal.title"), 24),
+        "close": _plain(t(locale, "modal.close"), 24),
+        "blocks": blocks[:100],
+    }
+
+
+def _pair_select(rows: Sequence[tuple[Any, str, bool]], locale: str) -> Block:
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "static_select",
+                "action_id": ids.SCHEDULE_CHOOSE,
+                "placeholder": _plain(t(locale, "schedule.chooser.select")),
+                "options": [_option(other, str(view.pair_id)) for view, other, _ in rows[:100]],
+            }
+        ],
+    }
+
+
+def parse_cadence(
+    values: dict[str, Any], *, locale: str
+) -> tuple[CadenceSpec | None, dict[str, str]]:
+    """The modal's answers as a CadenceSpec, or the errors to show under each input."""
+
+    def picked(block_id: str, action_id: str, field: str) -> Any:
+        state = (values.get(block_id) or {}).get(action_id) or {}
+        chosen = state.get(field)
+        return chosen.get("value") if isinstance(chosen, dict) else chosen
+
+    errors: dict[str, str] = {}
+
+    def need(block_id: str, action_id: str, field: str, parse: Any) -> Any:
+        raw = picked(block_id, action_id, field)
+        if raw in (None, ""):
+            errors[block_id] = t(locale, "schedule.error.required")
+            return None
+        try:
+            return parse(raw)
+        except (ValueError, TypeError):
+            errors[block_id] = t(locale, "schedule.error.invalid")
+            return None
+
+    frequency = need(ids.SCHEDULE_FREQ_BLOCK, ids.SCHEDULE_FREQ, "selected_option", Frequency)
+    weekday = need(ids.SCHEDULE_WEEKDAY_BLOCK, ids.SCHEDULE_WEEKDAY, "selected_option", _weekday)
+    at = need(ids.SCHEDULE_TIME_BLOCK, ids.SCHEDULE_TIME, "selected_time", time.fromisoformat)
+    duration = need(
+        ids.SCHEDULE_DURATION_BLOCK, ids.SCHEDULE_DURATION, "selected_option", _duration
+    )
+    zone = need(ids.SCHEDULE_ZONE_BLOCK, ids.SCHEDULE_ZONE, "selected_option", _zone)
+    week_raw = picked(ids.SCHEDULE_WEEK_BLOCK, ids.SCHEDULE_WEEK, "selected_option")
+    weeks = {"1": 1, "2": 2, "3": 3, "4": 4, "last": -1}
+    week = weeks.get(week_raw, 1) if isinstance(week_raw, str) else 1
+    if week_raw not in (None, "") and week_raw not in weeks:
+        errors[ids.SCHEDULE_WEEK_BLOCK] = t(locale, "schedule.error.invalid")
+    start_raw = picked(ids.SCHEDULE_START_BLOCK, ids.SCHEDULE_START, "selected_date")
+    starting = _parse_date(start_raw) if start_raw else None
+    if start_raw and starting is None:
+        errors[ids.SCHEDULE_START_BLOCK] = t(locale, "schedule.error.invalid")
+    if errors:
+        return None, errors
+    spec = CadenceSpec(
+        frequency=frequency,
+        weekday=weekday,
+        at=at,
+        duration_minutes=duration,
+        timezone=zone,
+        week_of_month=week,
+        starting=starting,
+    )
+    return spec, {}
+
+
+def _weekday(value: str) -> int:
+    day = int(value)
+    if not 0 <= day <= 6:
+        raise ValueError(value)
+    return day
+
+
+def _duration(value: str) -> int:
+    minutes = int(value)
+    if not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise ValueError(value)
+    return minutes
+
+
+def _zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(value) from exc
+    return value
+
+
+def refusal_text(locale: str) -> str:
+    return t(locale, "error.not_your_pair")
+
+
+# --- "did it happen?" and moving a slot ------------------------------------------------------
+
+
+def answered_message(
+    result: AnswerResult, *, locale: str, timezone: str
+) -> tuple[str, list[Block]]:
+    slot = result.slot
+    when = _when(slot.starts_at, locale, timezone)
+    member = mrkdwn_escape(slot.member.name)
+    if not result.recorded:
+        key = f"schedule.did.already.{slot.state.value}"
+        moved = _when(slot.moved_to_at, locale, timezone) if slot.moved_to_at else ""
+        text = t(locale, key, member=member, when=when, moved=moved)
+    elif slot.state is SlotState.held:
+        text = t(locale, "schedule.did.held", member=member, when=when)
+    else:
+        text = t(locale, "schedule.did.skipped", member=member, when=when)
+    return text, [section(text)]
+
+
+def move_modal(slot: SlotView, *, actor_id: int, locale: str, now: datetime) -> dict[str, Any]:
+    """A date and time for the 1on1 (in the pair's zone); by default tomorrow, same time."""
+    zone = ZoneInfo(slot.timezone)
+    local = slot.starts_at.astimezone(zone)
+    tomorrow = now.astimezone(zone).date() + timedelta(days=1)
+    other = slot.member if slot.leader.id == actor_id else slot.leader
+    blocks: list[Block] = [
+        section(
+            t(
+                locale,
+                "schedule.move.intro",
+                other=mrkdwn_escape(other.name),
+                when=_when(slot.starts_at, locale, slot.timezone),
+                zone=slot.timezone,
+            )
+        ),
+        _input(
+            ids.MOVE_DATE_BLOCK,
+            t(locale, "schedule.move.date"),
+            {
+                "type": "datepicker",
+                "action_id": ids.MOVE_DATE,
+                "initial_date": tomorrow.isoformat(),
+            },
+        ),
+        _input(
+            ids.MOVE_TIME_BLOCK,
+            t(locale, "schedule.move.time"),
+            {
+                "type": "timepicker",
+                "action_id": ids.MOVE_TIME,
+                "initial_time": f"{local.hour:02d}:{local.minute:02d}",
+            },
+        ),
+        context(t(locale, "schedule.move.footer")),
+    ]
+    return {
+        "type": "modal",
+        "callback_id": ids.MOVE_CALLBACK,
+        "private_metadata": _metadata(slot_id=slot.slot_id),
+        "title": _plain(t(locale, "schedule.move.title"), 24),
+        "submit": _plain(t(locale, "schedule.move.submit"), 24),
+        "close": _plain(t(locale, "schedule.modal.cancel"), 24),
+        "blocks": blocks,
+    }
+
+
+def moved_view(result: MoveResult, *, locale: str, timezone: str) -> dict[str, Any]:
+    key = "schedule.move.done" if result.recorded else "schedule.move.already"
+    text = t(
+        locale,
+        key,
+        other=mrkdwn_escape(result.old.member.name),
+        old=_when(result.old.starts_at, locale, timezone),
+        new=_when(result.new_starts_at, locale, timezone),
+    )
+    return {
+        "type": "modal",
+        "callback_id": ids.SCHEDULE_SAVED_CALLBACK,
+        "title": _plain(t(locale, "schedule.move.title"), 24),
+        "close": _plain(t(locale, "modal.close"), 24),
+        "blocks": [section(text)],
+    }
+
+
+def parse_move(values: dict[str, Any]) -> tuple[date | None, time | None]:
+    """The move modal's date and time; None for a value Slack would not send."""
+    raw_date = (values.get(ids.MOVE_DATE_BLOCK, {}).get(ids.MOVE_DATE) or {}).get("selected_date")
+    raw_time = (values.get(ids.MOVE_TIME_BLOCK, {}).get(ids.MOVE_TIME) or {}).get("selected_time")
+    return _parse_date(raw_date), _parse_time(raw_time)
+
+
+def _parse_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+def _parse_time(value: Any) -> time | None:
+    try:
+        return time.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
+# --- App Home --------------------------------------------------------------------------------
+
+# home_view is a pure builder over the picks Overview. A request that may publish the Home tab
+# loads this feature's part first (handlers/slack/schedule.py sets it per request); the person
+# check below keeps one person's pairs out of anyone else's Home.
+_HOME: ContextVar[tuple[int, ScheduleHome] | None] = ContextVar("schedule_home", default=None)
+
+
+def use_home(person_id: int, home: ScheduleHome | None) -> None:
+    _HOME.set((person_id, home) if home is not None else None)
+
+
+def _home_person(overview: Overview) -> int | None:
+    if overview.pairs.as_member:
+        return overview.pairs.as_member[0].member_id
+    if overview.pairs.as_leader:
+        return overview.pairs.as_leader[0].leader_id
+    return None
+
+
+def home_blocks(overview: Overview, *, locale: str, timezone: str) -> list[Block]:
+    """This feature's part of App Home: each pair's rhythm (cadence, last held, streak, next
+    slot), and the common default offered to pairs without a cadence."""
+    loaded = _HOME.get()
+    person_id = _home_person(overview)
+    if loaded is None or person_id is None or loaded[0] != person_id:
+        return []
+    return health_blocks(loaded[1], locale=locale, timezone=timezone)
+
+
+def health_blocks(home: ScheduleHome, *, locale: str, timezone: str) -> list[Block]:
+    if not home.pairs:
+        return []
+    blocks: list[Block] = [divider(), section(t(locale, "schedule.home.title"))]
+    if len(home.pairs) <= HOME_PAIR_BUTTONS_MAX:
+        for health in home.pairs:
+            block = section(_health_line(health, locale, timezone))
+            if health.rule:
+                block["accessory"] = pb.button(
+                    t(locale, "schedule.button.change"), ids.SCHEDULE_OPEN, str(health.pair_id)
+                )
+            else:
+                block["accessory"] = pb.button(
+                    t(locale, "schedule.button.default"),
+                    ids.SCHEDULE_OPEN,
+                    str(health.pair_id),
+                    primary=True,
+                )
+            blocks.append(block)
+    else:
+        lines = [_health_line(h, locale, timezone) for h in home.pairs]
+        blocks += lines_as_sections(lines)[: HOME_BLOCK_BUDGET - 3]
+        rows = [(h, h.other_name, h.as_leader) for h in home.pairs]
+        blocks.append(_pair_select(rows, locale))
+    return blocks[:HOME_BLOCK_BUDGET]
+
+
+def _health_line(health: PairHealth, locale: str, timezone: str) -> str:
+    name = t(
+        locale,
+        "schedule.home.pair",
+        other=mrkdwn_escape(health.other_name),
+        kind=_kind_label(health.kind, health.as_leader, locale),
+    )
+    if not health.rule:
+        return f"{name}\n{t(locale, 'schedule.home.no_cadence')}"
+    cadence = describe_cadence(health.spec, health.rule, locale, reader_zone=timezone)
+    last = (
+        _when(health.last_held_at, locale, timezone)
+        if health.last_held_at
+        else t(locale, "schedule.home.never")
+    )
+    if health.streak_kind == "held":
+        streak = t(locale, "schedule.home.streak_held", count=health.streak)
+    elif health.streak_kind == "missed":
+        streak = t(locale, "schedule.home.streak_missed", count=health.streak)
+    else:
+        streak = t(locale, "schedule.home.streak_none")
+    nxt = (
+        _when(health.next_slot_at, locale, timezone)
+        if health.next_slot_at
+        else t(locale, "picks.next_unscheduled")
+    )
+    return f"{name} ・ {cadence}\n" + t(
+        locale, "schedule.home.health", last=last, streak=streak, next=nxt
+    )
+
+
+# --- notices (rendered by the Slack messenger) ------------------------------------------------
+
+
+def _action_item_blocks(items: Sequence[OpenActionItem], locale: str) -> list[Block]:
+    if not items:
+        return []
+    lines = [
+        f"• {mrkdwn_escape(item.text)}({mrkdwn_escape(item.owner_name)})"
+        if locale != "en"
+        else f"• {mrkdwn_escape(item.text)} ({mrkdwn_escape(item.owner_name)})"
+        for item in items[:MAX_ACTION_ITEMS]
+    ]
+    if len(items) > MAX_ACTION_ITEMS:
+        lines.append(t(locale, "schedule.more_items", count=len(items) - MAX_ACTION_ITEMS))
+    return [section(t(locale, "schedule.action_items_title")), *lines_as_sections(lines)]
+
+
+@renders(MemberReminder)
+def render_member_reminder(notice: MemberReminder, locale: str, timezone: str) -> Rendered:
+    text = t(
+        locale,
+        "schedule.reminder.title",
+        leader=mrkdwn_escape(notice.leader_name),
+        day=_day(notice.starts_at, notice.sent_at, locale, timezone),
+        at=_hm(notice.starts_at, timezone),
+        minutes=notice.duration_minutes,
+    )
+    blocks: list[Block] = [section(text)]
+    if notice.picks:
+        blocks.append(context(t(locale, "schedule.reminder.picks_intro")))
+        blocks += pb.picks_section_blocks(list(notice.picks), locale)
+        button = pb.button(t(locale, "button.edit_picks"), ids.OPEN_PICKER, str(notice.pair_id))
+    else:
+        blocks.append(section(t(locale, "schedule.reminder.no_picks")))
+        button = pb.button(
+            t(locale, "button.pick"), ids.OPEN_PICKER, str(notice.pair_id), primary=True
+        )
+    blocks.append({"type": "actions", "elements": [button]})
+    blocks += _action_item_blocks(notice.action_items, locale)
+    blocks.append(context(t(locale, "privacy.notice")))
+    return Rendered(text=text, blocks=blocks[:50])
+
+
+@renders(LeaderDigest)
+def render_digest(notice: LeaderDigest, locale: str, timezone: str) -> Rendered:
+    member = mrkdwn_escape(notice.member_name)
+    at = _hm(notice.starts_at, timezone)
+    text = t(locale, "schedule.digest.text", member=member, at=at)
+    blocks: list[Block] = [
+        header(t(locale, "schedule.digest.header", member=notice.member_name, at=at)),
+        section(t(locale, "schedule.digest.when", at=at, minutes=notice.duration_minutes)),
+    ]
+    if notice.picks:
+        blocks.append(section(t(locale, "schedule.digest.picks_title", member=member)))
+        blocks += pb.picks_section_blocks(list(notice.picks), locale, with_hints=True)
+    else:
+        blocks.append(
+            section(
+                t(
+                    locale,
+                    "schedule.digest.no_picks",
+                    member=member,
+                    question=t(locale, f"schedule.opener.{notice.opener}"),
+                )
+            )
+        )
+    blocks += _action_item_blocks(notice.action_items, locale)
+    if notice.next_focus:
+        quoted = "> " + mrkdwn_escape(cut(notice.next_focus, 500)).replace("\n", "\n> ")
+        blocks.append(section(t(locale, "schedule.digest.next_focus") + "\n" + quoted))
+    if notice.tips:
+        lines = [
+            f"• *{mrkdwn_escape(tip.title)}*\n{mrkdwn_escape(cut(tip.body, TIP_BODY_MAX))}"
+            for tip in notice.tips
+        ]
+        blocks.append(section(t(locale, "schedule.digest.tips_title")))
+        blocks += lines_as_sections(lines)
+    blocks.append(
+        {
+            "type": "actions",
+            "elements": [
+                pb.button(
+                    t(locale, "schedule.button.start"),
+                    ids.MEMO_START,
+                    str(notice.slot_id),
+                    primary=True,
+                )
+            ],
+        }
+    )
+    blocks.append(context(t(locale, "schedule.digest.footer", member=member)))
+    return Rendered(text=text, blocks=blocks[:50])
+
+
+@renders(DidItHappen)
+def render_did_it_happen(notice: DidItHappen, locale: str, timezone: str) -> Rendered:
+    key = "schedule.did.followup" if notice.followup else "schedule.did.question"
+    text = t(
+        locale,
+        key,
+        member=mrkdwn_escape(notice.member_name),
+        when=_when(notice.starts_at, locale, timezone),
+    )
+    value = str(notice.slot_id)
+    return Rendered(
+        text=text,
+        blocks=[
+            section(text),
+            {
+                "type": "actions",
+                "elements": [
+                    pb.button(
+                        t(locale, "schedule.button.held"), ids.SLOT_HELD, value, primary=True
+                    ),
+                    pb.button(t(locale, "schedule.button.skipped"), ids.SLOT_SKIPPED, value),
+                    pb.button(t(locale, "schedule.button.moved"), ids.SLOT_MOVED, value),
+                ],
+            },
+            context(t(locale, "schedule.did.why")),
+        ],
+    )
+
+
+@renders(RescheduleNudge)
+def render_nudge(notice: RescheduleNudge, locale: str, timezone: str) -> Rendered:
+    other = mrkdwn_escape(notice.other_name)
+    when = _when(notice.starts_at, locale, timezone)
+    if notice.next_regular_at is not None:
+        text = t(
+            locale,
+            "schedule.nudge.body",
+            other=other,
+            when=when,
+            next=_when(notice.next_regular_at, locale, timezone),
+        )
+    else:
+        text = t(locale, "schedule.nudge.body_no_next", other=other, when=when)
+    block = section(text)
+    block["accessory"] = pb.button(
+        t(locale, "schedule.button.reschedule"), ids.SLOT_RESCHEDULE, str(notice.slot_id)
+    )
+    return Rendered(text=text, blocks=[block])
+
+
+@renders(SlotMoved)
+def render_moved(notice: SlotMoved, locale: str, timezone: str) -> Rendered:
+    text = t(
+        locale,
+        "schedule.moved.body",
+        other=mrkdwn_escape(notice.other_name),
+        old=_when(notice.old_starts_at, locale, timezone),
+        new=_when(notice.new_starts_at, locale, timezone),
+        minutes=notice.duration_minutes,
+    )
+    return Rendered(text=text, blocks=[section(text)])
+
+
+@renders(StreakNote)
+def render_streak(notice: StreakNote, locale: str, timezone: str) -> Rendered:
+    nxt = (
+        _when(notice.next_slot_at, locale, timezone)
+        if notice.next_slot_at
+        else t(locale, "picks.next_unscheduled")
+    )
+    text = t(
+        locale,
+        "schedule.streak.body",
+        member=mrkdwn_escape(notice.member_name),
+        missed=notice.missed,
+        next=nxt,
+    )
+    last = (
+        t(locale, "schedule.streak.last", last=_when(notice.last_held_at, locale, timezone))
+        if notice.last_held_at
+        else t(locale, "schedule.streak.never")
+    )
+    block = section(f"{text}\n{last}")
+    block["accessory"] = pb.button(
+        t(locale, "schedule.button.change"), ids.SCHEDULE_OPEN, str(notice.pair_id)
+    )
+    return Rendered(text=text, blocks=[block, context(t(locale, "schedule.streak.private"))])

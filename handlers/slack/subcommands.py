@@ -1,0 +1,59 @@
+"""`/1on1 <word>`: each feature registers its sub-commands here, with its help line."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.container import Services
+from handlers.slack.actor import Actor
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """One `/1on1 word args...` call. The handler must `ack` first (within 3 s)."""
+
+    services: Services
+    actor: Actor
+    command: dict[str, Any]
+    args: list[str]
+    ack: AsyncAck
+    respond: AsyncRespond
+    client: AsyncWebClient
+
+    @property
+    def trigger_id(self) -> str:
+        return str(self.command["trigger_id"])
+
+
+Handler = Callable[[Invocation], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Subcommand:
+    words: tuple[str, ...]  # the first is the canonical one shown in help
+    help_key: str  # i18n key of the help line
+    handler: Handler
+
+
+SUBCOMMANDS: list[Subcommand] = []
+
+
+def subcommand(*words: str, help_key: str) -> Callable[[Handler], Handler]:
+    def register(handler: Handler) -> Handler:
+        taken = {w for s in SUBCOMMANDS for w in s.words}
+        if taken & set(words):
+            raise ValueError(f"sub-command already registered: {sorted(taken & set(words))}")
+        SUBCOMMANDS.append(Subcommand(tuple(words), help_key, handler))
+        return handler
+
+    return register
+
+
+def find(word: str) -> Subcommand | None:
+    return next((s for s in SUBCOMMANDS if word in s.words), None)
