@@ -1,0 +1,186 @@
+"""The foundation through real HTTP: signatures, health, retries, dedupe, Home, help."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import aiohttp
+import pytest
+import sqlalchemy as sa
+from aiohttp import web
+from slack_sdk.web.async_client import AsyncWebClient
+from sqlalchemy.exc import OperationalError
+
+from bot.app import build_web_app
+from bot.services.container import build_services
+from bot.standin.stack import LocalStack
+from handlers.slack.messenger import SlackMessenger
+from storage.db import Database
+from storage.models import ProcessedEvent
+from tests.e2e.conftest import LEADER_SALES, MEMBER_EMILY, MEMBER_TANAKA
+
+
+def _texts(view: dict[str, Any]) -> str:
+    return json.dumps(view.get("blocks", []), ensure_ascii=False)
+
+
+async def _processed_events(db: Database) -> int:
+    async with db.read() as session:
+        result = await session.execute(sa.select(sa.func.count()).select_from(ProcessedEvent))
+        return int(result.scalar_one())
+
+
+async def test_bad_signature_and_stale_timestamp_get_401_and_change_nothing(
+    org: LocalStack,
+) -> None:
+    driver, standin = org.driver, org.standin
+    event = {
+        "type": "event_callback",
+        "team_id": standin.team_id,
+        "event_id": "Ev0FORGED",
+        "event": {"type": "app_home_opened", "user": MEMBER_TANAKA, "tab": "home"},
+    }
+    body = json.dumps(event).encode()
+
+    forged = await driver.post(body, "application/json", signature="v0=" + "0" * 64)
+    stale = await driver.post(body, "application/json", timestamp=int(time.time()) - 6 * 60)
+
+    assert forged.status == 401
+    assert stale.status == 401
+    assert standin.calls_to("views.publish") == []
+    assert await _processed_events(org.runtime.db) == 0
+
+    # The same body, signed properly and on time, is served.
+    good = await driver.post(body, "application/json")
+    assert good.status == 200
+    await standin.wait_for("views.publish")
+    assert await _processed_events(org.runtime.db) == 1
+
+
+async def test_healthz_checks_the_database(stack: LocalStack) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{stack.runtime.base_url}/healthz") as res:
+            assert res.status == 200
+            assert (await res.json())["database"] == "up"
+
+        # The same server wiring over a database that is not there answers 503.
+        away = Database("postgresql://nobody@127.0.0.1:1/none")
+        services = build_services(
+            away,
+            messenger_factory=lambda people: SlackMessenger(AsyncWebClient(), people),
+            default_locale="ja",
+            default_timezone="Asia/Tokyo",
+        )
+        runner = web.AppRunner(build_web_app(services, stack.runtime.slack_app))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        try:
+            async with http.get(f"http://127.0.0.1:{port}/healthz") as res:
+                assert res.status == 503
+                assert (await res.json())["database"] == "down"
+        finally:
+            await runner.cleanup()
+            await away.dispose()
+
+
+async def test_home_shows_each_persons_pairs_in_their_language(org: LocalStack) -> None:
+    driver, standin = org.driver, org.standin
+
+    await driver.app_home_opened(LEADER_SALES)
+    await driver.app_home_opened(MEMBER_EMILY)
+    await standin.wait_for("views.publish", count=2)
+
+    leader_home = _texts(standin.home_tabs[LEADER_SALES])
+    assert "田中 翔太" in leader_home
+    assert "高橋 愛" in leader_home
+    assert "伊藤 大輔" not in leader_home  # another leader's member
+    assert "人事評価には使われません" in leader_home
+
+    english_home = _texts(standin.home_tabs[MEMBER_EMILY])
+    assert "鈴木 美咲" in english_home  # her leader
+    assert "never used for performance evaluation" in english_home
+
+
+async def test_unknown_user_gets_a_localized_how_to_get_set_up(org: LocalStack) -> None:
+    org.standin.add_user("U0STRANGER", name="stranger", locale="en-US")
+    await org.driver.app_home_opened("U0STRANGER")
+    await org.standin.wait_for("views.publish")
+    assert "Ask HR or an admin" in _texts(org.standin.home_tabs["U0STRANGER"])
+
+    response = await org.driver.slash_command("U0STRANGER", "")
+    assert response.status == 200
+
+
+async def test_slack_retries_of_an_event_run_it_once(org: LocalStack) -> None:
+    event = {"type": "app_home_opened", "user": MEMBER_TANAKA, "tab": "home"}
+    first = await org.driver.event(event, event_id="Ev0RETRIED")
+    retry = await org.driver.event(event, event_id="Ev0RETRIED", retry_num=1)
+    assert first.status == retry.status == 200
+    await org.standin.wait_for("views.publish")
+    # Give a wrongly repeated run the chance to show up before asserting it did not.
+    another = await org.driver.event(event, event_id="Ev0OTHER")
+    assert another.status == 200
+    await org.standin.wait_for("views.publish", count=2)
+    assert len(org.standin.calls_to("views.publish")) == 2
+    assert org.runtime.services.metrics.value("oneonone_slack_events_deduplicated_total") == 1
+
+
+async def test_web_api_429_is_retried_after_retry_after(org: LocalStack) -> None:
+    org.standin.rate_limit("views.publish", retry_after=1)
+    started = time.monotonic()
+    await org.driver.app_home_opened(MEMBER_TANAKA)
+    calls = await org.standin.wait_for("views.publish", count=2, timeout=10)
+    assert [c.status for c in calls] == [429, 200]
+    assert calls[1].at - calls[0].at >= 0.9
+    assert MEMBER_TANAKA in org.standin.home_tabs
+    assert time.monotonic() - started < 10
+
+
+async def test_web_api_5xx_is_retried(org: LocalStack) -> None:
+    org.standin.server_error("views.publish", status=503)
+    await org.driver.app_home_opened(MEMBER_TANAKA)
+    calls = await org.standin.wait_for("views.publish", count=2, timeout=10)
+    assert [c.status for c in calls] == [503, 200]
+
+
+@pytest.mark.parametrize(
+    ("user", "text", "expected"),
+    [
+        (MEMBER_TANAKA, "help", "1on1ボットの使い方"),
+        (MEMBER_TANAKA, "よくわからない言葉", "1on1ボットの使い方"),
+        (MEMBER_EMILY, "help", "How to use the 1on1 bot"),
+    ],
+)
+async def test_help_in_the_callers_language(
+    org: LocalStack, user: str, text: str, expected: str
+) -> None:
+    response = await org.driver.slash_command(user, text)
+    assert response.status == 200
+    payload = response.json()
+    assert payload["response_type"] == "ephemeral"
+    assert expected in json.dumps(payload["blocks"], ensure_ascii=False)
+
+
+async def test_database_briefly_away_gets_a_clear_message_and_serving_continues(
+    org: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    people = org.runtime.services.people
+
+    async def database_away(slack_id: str) -> None:
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+
+    monkeypatch.setattr(people, "by_slack_id", database_away)
+    await org.driver.app_home_opened(MEMBER_TANAKA)
+    await org.driver.slash_command(MEMBER_TANAKA, "help")
+    replies = await org.standin.wait_for("response_url")
+    assert "データベースに接続できません" in replies[0].args["text"]
+    assert org.runtime.services.metrics.value("oneonone_errors_total", kind="OperationalError") >= 1
+
+    monkeypatch.undo()
+    await org.driver.app_home_opened(MEMBER_TANAKA)
+    await org.standin.wait_for("views.publish")
+    assert "田中 翔太" in _texts(org.standin.home_tabs[MEMBER_TANAKA])

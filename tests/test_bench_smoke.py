@@ -1,0 +1,38 @@
+"""The benchmarks still run end to end (tiny sizes; their speed is not checked here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bench import bench_org_import, bench_slash_command
+
+
+def test_slash_command_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    status = bench_slash_command.main(
+        [
+            "--people",
+            "60",
+            "--slots",
+            "300",
+            "--requests",
+            "40",
+            "--concurrency",
+            "4",
+            "--pool",
+            "20",
+            "--leaders",
+            "0.1",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "ratio (ours/bare):" in out
+    assert "300 past slots" in out
+    assert "verdict:" in out
+
+
+def test_org_import_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    status = bench_org_import.main(["--people", "50"])
+    out = capsys.readouterr().out
+    assert status == 0, out
+    assert "first import" in out
