@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.i18n import t
 from bot.services.picks import Overview
+from bot.services.slots import ScheduleHome
 from handlers.slack import ids, memo_blocks, schedule_blocks
 from handlers.slack import picks_blocks as pb
 from handlers.slack.blocks import (
@@ -22,7 +24,17 @@ from handlers.slack.blocks import (
 _LEADER_BLOCK_BUDGET = 60
 
 
-def home_view(overview: Overview, *, name: str, locale: str, timezone: str) -> dict[str, Any]:
+@dataclass(frozen=True)
+class HomeData:
+    """Everything one person's Home shows, loaded together right before it is published."""
+
+    overview: Overview
+    memo: memo_blocks.MemoHomeExtras
+    schedule: ScheduleHome
+
+
+def home_view(home: HomeData, *, name: str, locale: str, timezone: str) -> dict[str, Any]:
+    overview = home.overview
     pairs = overview.pairs
     blocks: list[Block] = [
         header(t(locale, "home.title")),
@@ -57,8 +69,8 @@ def home_view(overview: Overview, *, name: str, locale: str, timezone: str) -> d
         blocks += [divider(), section(t(locale, "home.as_leader"))]
         rows = pb.leader_rows(pairs.as_leader, overview.counts, locale=locale, timezone=timezone)
         blocks += rows[:_LEADER_BLOCK_BUDGET]
-    blocks += memo_blocks.home_blocks(overview, locale=locale, timezone=timezone)
-    blocks += schedule_blocks.home_blocks(overview, locale=locale, timezone=timezone)
+    blocks += memo_blocks.home_blocks(home.memo, overview, locale=locale, timezone=timezone)
+    blocks += schedule_blocks.health_blocks(home.schedule, locale=locale, timezone=timezone)
     if not pairs.as_member and not pairs.as_leader:
         blocks += [divider(), section(t(locale, "home.no_pairs"))]
     footer = [divider(), context(t(locale, "home.footer"))]

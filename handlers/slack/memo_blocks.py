@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -670,30 +669,11 @@ def reflection_errors(errors: Sequence[ReflectionError], locale: str) -> dict[st
 
 @dataclass(frozen=True)
 class MemoHomeExtras:
-    """This feature's App Home data for one person, loaded before a Home is drawn."""
+    """This feature's App Home data for one person, loaded right before their Home is drawn."""
 
-    person_id: int
     items: list[PersonItem]
     insight: Insight
     history: MemberHistory
-
-
-# home_view is a pure builder that takes the picks Overview only. The listener that publishes a
-# Home loads this feature's data first (handlers/slack/memos.py sets it per request); the person
-# id check below keeps one person's data out of anyone else's Home.
-_HOME_EXTRAS: ContextVar[MemoHomeExtras | None] = ContextVar("memo_home_extras", default=None)
-
-
-def use_home_extras(extras: MemoHomeExtras | None) -> None:
-    _HOME_EXTRAS.set(extras)
-
-
-def _home_person(overview: Overview) -> int | None:
-    if overview.pairs.as_member:
-        return overview.pairs.as_member[0].member_id
-    if overview.pairs.as_leader:
-        return overview.pairs.as_leader[0].leader_id
-    return None
 
 
 _TREND = {Trend.up: "memo.trend_up", Trend.flat: "memo.trend_flat", Trend.down: "memo.trend_down"}
@@ -798,12 +778,10 @@ def history_blocks(history: MemberHistory, locale: str) -> list[Block]:
     return blocks
 
 
-def home_blocks(overview: Overview, *, locale: str, timezone: str) -> list[Block]:
+def home_blocks(
+    extras: MemoHomeExtras, overview: Overview, *, locale: str, timezone: str
+) -> list[Block]:
     """This feature's part of App Home: open TODOs, the member's history, the leader's insight."""
-    extras = _HOME_EXTRAS.get()
-    person_id = _home_person(overview)
-    if extras is None or person_id is None or extras.person_id != person_id:
-        return []
     blocks: list[Block] = [divider(), section(t(locale, "todo.home_title"))]
     if extras.items:
         blocks += [_todo_block(item, locale, timezone) for item in extras.items[:HOME_TODOS]]

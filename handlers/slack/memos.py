@@ -9,7 +9,6 @@ person belongs to the pair or slot named in the payload; those ids are attacker 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any
 
@@ -27,8 +26,8 @@ from bot.services.reflections import InvalidReflection, ReflectionClosed
 from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
-from handlers.slack.home_blocks import home_view
-from handlers.slack.payload import draws_home, int_id, metadata, now, show_modal, state_values
+from handlers.slack.home import publish_home
+from handlers.slack.payload import int_id, metadata, now, show_modal, state_values
 from handlers.slack.subcommands import Invocation, subcommand
 from storage.models import Person
 
@@ -75,15 +74,6 @@ async def _react(client: AsyncWebClient, channel: str, ts: str, name: str) -> No
             logger.info("reaction not added: %s", code)
 
 
-async def load_home_extras(services: Services, person_id: int) -> mb.MemoHomeExtras:
-    return mb.MemoHomeExtras(
-        person_id=person_id,
-        items=await services.action_items.open_for(person_id),
-        insight=await services.reflections.insight(person_id, now=now()),
-        history=await services.reflections.member_history(person_id),
-    )
-
-
 async def _entry_view(
     services: Services, person: Person, locale: str, zone: str
 ) -> dict[str, Any] | str:
@@ -116,28 +106,6 @@ async def memo_command(inv: Invocation) -> None:
 
 def register(app: AsyncApp, services: Services) -> None:
     memos, items, reflections = services.memos, services.action_items, services.reflections
-
-    @app.middleware
-    async def preload_memo_home(
-        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-    ) -> None:
-        if draws_home(body):
-            actor: Actor | None = context.get("actor")
-            person = await actor.person() if actor is not None else None
-            if person is not None and person.id is not None:
-                mb.use_home_extras(await load_home_extras(services, person.id))
-        await next()
-
-    async def publish_home(client: AsyncWebClient, actor: Actor) -> None:
-        person = await actor.person()
-        if person is None or person.id is None or not person.slack_id:
-            return
-        overview = await services.picks.overview(person.id, now=now())
-        mb.use_home_extras(await load_home_extras(services, person.id))
-        view = home_view(
-            overview, name=person.name, locale=await actor.locale(), timezone=await actor.timezone()
-        )
-        await client.views_publish(user_id=person.slack_id, view=view)
 
     # --- the memo thread -------------------------------------------------------------------------
 
@@ -477,7 +445,7 @@ def register(app: AsyncApp, services: Services) -> None:
         except NotAllowed:
             await show_modal(client, body, mb.refusal_view(await actor.locale()))
             return
-        await publish_home(client, actor)
+        await publish_home(client, services, person)
 
     # --- reflections ---------------------------------------------------------------------------
 

@@ -49,14 +49,3 @@ async def show_modal(client: AsyncWebClient, body: dict[str, Any], view: dict[st
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
         await client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
-def draws_home(body: dict[str, Any]) -> bool:
-    """Requests whose listener (any feature's) may publish the Home tab."""
-    kind = body.get("type")
-    if kind == "event_callback":
-        event = body.get("event") or {}
-        return event.get("type") == "app_home_opened" and event.get("tab", "home") == "home"
-    if kind == "view_submission":
-        return True
-    return kind == "block_actions" and (body.get("view") or {}).get("type") == "home"

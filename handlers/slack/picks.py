@@ -14,7 +14,7 @@ from bot.services.picks import InvalidPicks, NotAllowed, PickInput, SaveResult
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.actor import Actor
-from handlers.slack.home_blocks import home_view
+from handlers.slack.home import publish_home
 from handlers.slack.payload import int_id, metadata_id, now, show_modal
 from storage.models import Person
 
@@ -222,11 +222,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 text=t(m_locale, "picks.saved", leader=picks.leader.name, when=""),
                 blocks=pb.confirmation_message(picks, locale=m_locale, timezone=m_zone),
             )
-            overview = await services.picks.overview(member.id or 0, now=now())
-            await client.views_publish(
-                user_id=member.slack_id,
-                view=home_view(overview, name=member.name, locale=m_locale, timezone=m_zone),
-            )
+            await publish_home(client, services, member)
         await _notify_leader(client, result)
 
     async def _notify_leader(client: AsyncWebClient, result: SaveResult) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -26,8 +25,8 @@ from handlers.slack import picks_blocks as pb
 from handlers.slack import schedule_blocks as sb
 from handlers.slack.actor import Actor
 from handlers.slack.directory import SlackDirectory
-from handlers.slack.home_blocks import home_view
-from handlers.slack.payload import draws_home, int_id, metadata_id, now, show_modal
+from handlers.slack.home import publish_home
+from handlers.slack.payload import int_id, metadata_id, now, show_modal
 from handlers.slack.subcommands import Invocation, subcommand
 from storage.models import Person, SlotState
 
@@ -121,30 +120,6 @@ async def schedule_command(inv: Invocation) -> None:
 def register(app: AsyncApp, services: Services) -> None:
     schedule, people = services.schedule, services.people
 
-    @app.middleware
-    async def preload_schedule_home(
-        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-    ) -> None:
-        if draws_home(body):
-            actor: Actor | None = context.get("actor")
-            person = await actor.person() if actor is not None else None
-            if person is not None and person.id is not None:
-                sb.use_home(person.id, await schedule.home(person.id, now=now()))
-        await next()
-
-    async def publish_home(client: AsyncWebClient, person: Person) -> None:
-        if person.id is None or not person.slack_id:
-            return
-        overview = await services.picks.overview(person.id, now=now())
-        sb.use_home(person.id, await schedule.home(person.id, now=now()))
-        view = home_view(
-            overview,
-            name=person.name,
-            locale=people.locale_of(person),
-            timezone=people.timezone_of(person),
-        )
-        await client.views_publish(user_id=person.slack_id, view=view)
-
     async def open_cadence(
         body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
@@ -224,7 +199,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 timezone=people.timezone_of(other),
             )
             await client.chat_postMessage(channel=other.slack_id, text=text, blocks=blocks)
-        await publish_home(client, person)
+        await publish_home(client, services, person)
 
     async def answer(
         outcome: Outcome,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -24,7 +23,6 @@ from bot.services.cadence import (
 )
 from bot.services.digest import LeaderDigest
 from bot.services.pairs import PairView
-from bot.services.picks import Overview
 from bot.services.reminders import (
     DidItHappen,
     MemberReminder,
@@ -547,35 +545,10 @@ def _parse_time(value: Any) -> time | None:
 
 # --- App Home --------------------------------------------------------------------------------
 
-# home_view is a pure builder over the picks Overview. A request that may publish the Home tab
-# loads this feature's part first (handlers/slack/schedule.py sets it per request); the person
-# check below keeps one person's pairs out of anyone else's Home.
-_HOME: ContextVar[tuple[int, ScheduleHome] | None] = ContextVar("schedule_home", default=None)
-
-
-def use_home(person_id: int, home: ScheduleHome | None) -> None:
-    _HOME.set((person_id, home) if home is not None else None)
-
-
-def _home_person(overview: Overview) -> int | None:
-    if overview.pairs.as_member:
-        return overview.pairs.as_member[0].member_id
-    if overview.pairs.as_leader:
-        return overview.pairs.as_leader[0].leader_id
-    return None
-
-
-def home_blocks(overview: Overview, *, locale: str, timezone: str) -> list[Block]:
-    """This feature's part of App Home: each pair's rhythm (cadence, last held, streak, next
-    slot), and the common default offered to pairs without a cadence."""
-    loaded = _HOME.get()
-    person_id = _home_person(overview)
-    if loaded is None or person_id is None or loaded[0] != person_id:
-        return []
-    return health_blocks(loaded[1], locale=locale, timezone=timezone)
-
 
 def health_blocks(home: ScheduleHome, *, locale: str, timezone: str) -> list[Block]:
+    """This feature's part of App Home: each pair's rhythm (cadence, last held, streak, next
+    slot), and the common default offered to pairs without a cadence."""
     if not home.pairs:
         return []
     blocks: list[Block] = [divider(), section(t(locale, "schedule.home.title"))]
