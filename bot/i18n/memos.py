@@ -136,7 +136,8 @@ JA: dict[str, str] = {
     "insight.title": "*あなたの関わり方の傾向*(あなたにだけ表示されます)",
     "insight.not_yet": (
         "{members}人以上のメンバーから{reflections}件以上のふりかえりが集まると、"
-        "ここにあなたの強みと伸びしろが表示されます。誰がどう答えたかは表示されません。"
+        "ここにあなたの強みと伸びしろが表示されます。誰の回答か分からないよう、"
+        "ふりかえりは少し時間をおいて、まとめて反映されます。"
     ),
     "insight.line": "• *{expectation}* {mean}/5(期待どおり {met}%) — {level} {trend}",
     "insight.overall": "• 1on1全体の満足度 {mean}/5 {trend}",
@@ -147,7 +148,7 @@ JA: dict[str, str] = {
     "insight.thin": "回答がまだ少ない関わり方: {expectations}",
     "insight.separator": "、",
     "insight.footer": (
-        "{count}件のふりかえり(複数のメンバー)から集計しています。"
+        "複数のメンバーのふりかえりをまとめて集計し、週に一度更新しています。"
         "誰がどう答えたかは表示されません。"
     ),
     "insight.member_title": "*あなたのふりかえり*(あなたにだけ表示されます)",
@@ -289,7 +290,8 @@ EN: dict[str, str] = {
     "insight.title": "*How you respond* (only you see this)",
     "insight.not_yet": (
         "Once {reflections} or more reflections from at least {members} members are in, your "
-        "strengths and room to grow show here. Who answered what is never shown."
+        "strengths and room to grow show here. So that no answer can be traced to anyone, "
+        "reflections are added after a while and several at a time."
     ),
     "insight.line": "• *{expectation}* {mean}/5 (met {met}%) — {level} {trend}",
     "insight.overall": "• Overall 1on1 satisfaction {mean}/5 {trend}",
@@ -300,7 +302,8 @@ EN: dict[str, str] = {
     "insight.thin": "Too few answers yet for: {expectations}",
     "insight.separator": ", ",
     "insight.footer": (
-        "From {count} reflections by several members. Who answered what is never shown."
+        "Summed up from several members' reflections and updated once a week. "
+        "Who answered what is never shown."
     ),
     "insight.member_title": "*Your reflections* (only you see this)",
     "insight.member_topics": "Topics you pick most: {topics}",

@@ -5,7 +5,16 @@ plus overall satisfaction. Only the member gives and sees their own answers. The
 sees one: only an Insight, aggregated by expectation, and only once it rests on at least
 MIN_REFLECTIONS reflections from at least MIN_MEMBERS members, so no single answer can be
 singled out. The same rule guards every figure the insight shows (each expectation, each half
-of a trend). A comment reaches the leader only if the member ticks "share with my leader".
+of a trend).
+
+A threshold alone is not enough: a leader who compares their insight before and after one
+member's 1on1 would read that member's answer off the difference. So the insight moves only in
+whole batches: reflections that can no longer be changed, up to a weekly cut-off, are taken in
+time order in consecutive batches that each meet the threshold on their own, and an unfinished
+last batch is left out until it fills. Every change a leader can observe is then the effect of
+a batch of several members' answers. The insight shows no count of reflections either.
+
+A comment reaches the leader only if the member ticks "share with my leader".
 """
 
 from __future__ import annotations
@@ -13,7 +22,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from statistics import fmean
 
@@ -180,7 +189,6 @@ class ExpectationStat:
 @dataclass(frozen=True)
 class Insight:
     ready: bool
-    reflections: int = 0
     overall_mean: float | None = None
     overall_trend: Trend | None = None
     stats: tuple[ExpectationStat, ...] = ()
@@ -196,11 +204,48 @@ def enough(rows: Sequence[ScoreRow]) -> bool:
     )
 
 
-def trend_of(rows: Sequence[ScoreRow], now: datetime) -> Trend | None:
-    """The last TREND_WINDOW against the one before, when each half is itself large enough."""
-    recent = [r for r in rows if now - TREND_WINDOW < r.at <= now]
-    earlier = [r for r in rows if now - 2 * TREND_WINDOW < r.at <= now - TREND_WINDOW]
-    if not (enough(recent) and enough(earlier)):
+def published_until(now: datetime) -> datetime:
+    """The insight's cut-off: the start of this week (Monday 00:00 UTC) less CHANGE_WINDOW, so
+    it moves once a week and takes only reflections their member can no longer change."""
+    week_start = datetime.combine(
+        (now.astimezone(UTC) - timedelta(days=now.astimezone(UTC).weekday())).date(),
+        time(0),
+        tzinfo=UTC,
+    )
+    return week_start - CHANGE_WINDOW
+
+
+Batch = list[ScoreRow]
+
+
+def batches(rows: Sequence[ScoreRow], until: datetime) -> list[Batch]:
+    """Rows of reflections made before `until`, in time order, cut into consecutive batches that
+    are each enough() on their own; the unfinished last batch is left out. Earlier batches never
+    change when later reflections arrive, so the published figures move a whole batch at a time."""
+    by_reflection: dict[int, Batch] = {}
+    for row in sorted(rows, key=lambda r: (r.at, r.reflection_id)):
+        if row.at < until:
+            by_reflection.setdefault(row.reflection_id, []).append(row)
+    done: list[Batch] = []
+    current: Batch = []
+    for group in by_reflection.values():
+        current.extend(group)
+        if enough(current):
+            done.append(current)
+            current = []
+    return done
+
+
+def _rows(of: Sequence[Batch]) -> Batch:
+    return [row for batch in of for row in batch]
+
+
+def trend_of(of: Sequence[Batch], until: datetime) -> Trend | None:
+    """The last TREND_WINDOW before the cut-off against the one before it, each made of whole
+    batches (placed by their last reflection), when both have at least one."""
+    recent = _rows([b for b in of if until - TREND_WINDOW <= b[-1].at < until])
+    earlier = _rows([b for b in of if until - 2 * TREND_WINDOW <= b[-1].at < until - TREND_WINDOW])
+    if not (recent and earlier):
         return None
     change = fmean(r.score for r in recent) - fmean(r.score for r in earlier)
     if change >= TREND_STEP:
@@ -219,35 +264,38 @@ def level_of(mean: float) -> Level:
 
 
 def build_insight(rows: Sequence[ScoreRow], now: datetime) -> Insight:
-    """Aggregate a leader's answers by expectation; nothing at all below the threshold."""
-    if not enough(rows):
+    """Aggregate a leader's answers by expectation, from published batches only (see the module
+    docstring); nothing at all until the first batch is complete."""
+    until = published_until(now)
+    if not batches(rows, until):
         return Insight(ready=False)
-    overall = [r for r in rows if r.expectation is None]
+    overall = batches([r for r in rows if r.expectation is None], until)
     stats: list[ExpectationStat] = []
     thin: list[Expectation] = []
     for expectation in Expectation:
-        mine = [r for r in rows if r.expectation == expectation.value]
+        mine = [r for r in rows if r.expectation == expectation.value and r.at < until]
         if not mine:
             continue
-        if not enough(mine):
+        published = batches(mine, until)
+        if not published:
             thin.append(expectation)
             continue
-        mean = fmean(r.score for r in mine)
+        scores = [r.score for r in _rows(published)]
+        mean = fmean(scores)
         stats.append(
             ExpectationStat(
                 expectation=expectation,
                 mean=mean,
-                met_rate=sum(r.score >= MET_SCORE for r in mine) / len(mine),
+                met_rate=sum(score >= MET_SCORE for score in scores) / len(scores),
                 level=level_of(mean),
-                trend=trend_of(mine, now),
+                trend=trend_of(published, until),
             )
         )
     stats.sort(key=lambda s: (-s.mean, list(Expectation).index(s.expectation)))
     return Insight(
         ready=True,
-        reflections=len({r.reflection_id for r in rows}),
-        overall_mean=fmean(r.score for r in overall) if enough(overall) else None,
-        overall_trend=trend_of(overall, now),
+        overall_mean=fmean(r.score for r in _rows(overall)) if overall else None,
+        overall_trend=trend_of(overall, until),
         stats=tuple(stats),
         thin=tuple(thin),
     )

@@ -748,7 +748,7 @@ def insight_blocks(insight: Insight, locale: str) -> list[Block]:
     if insight.thin:
         names = t(locale, "insight.separator").join(_expectation(e, locale) for e in insight.thin)
         blocks.append(context(t(locale, "insight.thin", expectations=names)))
-    blocks.append(context(t(locale, "insight.footer", count=insight.reflections)))
+    blocks.append(context(t(locale, "insight.footer")))
     return blocks
 
 

@@ -147,9 +147,10 @@ async def full_cycle(stack: LocalStack) -> dict[str, Any]:
         form,
         answers(dict.fromkeys(item_ids, 2), 2, comment=COMMENT, share=True),
     )
-    # Enough other answers for the leader's insight to show.
-    await add_reflection(stack, MEMBER_TAKAHASHI, [("listen", 5)], 5, days_ago=3)
-    await add_reflection(stack, MEMBER_TAKAHASHI, [("listen", 4)], 4, days_ago=10)
+    # Enough earlier, settled answers for the leader's insight to show.
+    await add_reflection(stack, MEMBER_TAKAHASHI, [("listen", 5)], 5, days_ago=16)
+    await add_reflection(stack, MEMBER_TAKAHASHI, [("listen", 4)], 4, days_ago=23)
+    await add_reflection(stack, MEMBER_TANAKA, [("company_view", 3)], 3, days_ago=30)
     for user in (MEMBER_TANAKA, LEADER_SALES):
         await stack.driver.app_home_opened(user)
         await settle()

@@ -305,7 +305,7 @@ def insight_part(home: JSON) -> str:
 async def test_insight_appears_only_with_three_reflections_from_two_members(
     org: LocalStack,
 ) -> None:
-    for days in (3, 10, 17):
+    for days in (16, 23, 30):
         await add_reflection(
             org, MEMBER_TANAKA, [("listen", 5), ("advice", 2), ("feedback", 4)], 4, days_ago=days
         )
@@ -314,7 +314,7 @@ async def test_insight_appears_only_with_three_reflections_from_two_members(
     assert "2人以上のメンバーから3件以上" in waiting
     assert "/5" not in waiting  # three answers from one member show nothing at all
 
-    await add_reflection(org, MEMBER_TAKAHASHI, [("listen", 4), ("advice", 2)], 3, days_ago=5)
+    await add_reflection(org, MEMBER_TAKAHASHI, [("listen", 4), ("advice", 2)], 3, days_ago=15)
     shown = insight_part(await home_of(org, LEADER_SALES))
     assert "*ただ聞いてほしい* 4.8/5" in shown
     assert "強み" in shown
@@ -328,6 +328,11 @@ async def test_insight_appears_only_with_three_reflections_from_two_members(
     for name in ("田中", "高橋", "Tanaka", "Takahashi"):
         assert name not in shown
 
+    # This week's answer does not move it: comparing Home before and after one member's 1on1
+    # must not reveal how that member answered.
+    await add_reflection(org, MEMBER_TAKAHASHI, [("listen", 1), ("advice", 1)], 1, days_ago=1)
+    assert insight_part(await home_of(org, LEADER_SALES)) == shown
+
     # Each leader sees only their own; the members never see it.
     assert "/5" not in insight_part(await home_of(org, LEADER_DEV))
     member_home = await home_of(org, MEMBER_TANAKA)
@@ -339,12 +344,12 @@ async def test_insight_appears_only_with_three_reflections_from_two_members(
 
 async def test_insight_shows_a_trend_when_both_periods_are_large_enough(org: LocalStack) -> None:
     for member, days in [
-        (MEMBER_TANAKA, 100),
-        (MEMBER_TAKAHASHI, 110),
+        (MEMBER_TANAKA, 110),
+        (MEMBER_TAKAHASHI, 115),
         (MEMBER_TANAKA, 120),
-        (MEMBER_TANAKA, 5),
-        (MEMBER_TAKAHASHI, 10),
         (MEMBER_TANAKA, 20),
+        (MEMBER_TAKAHASHI, 25),
+        (MEMBER_TANAKA, 30),
     ]:
         score = 2 if days > 90 else 5
         await add_reflection(org, member, [("think_together", score)], score, days_ago=days)

@@ -18,16 +18,20 @@ from bot.services.reflections import (
     ReflectionService,
     ScoreRow,
     Trend,
+    batches,
     build_insight,
     enough,
     level_of,
+    published_until,
     trend_of,
 )
 from storage.db import Database
 from storage.models import Delivery, Pair, Person, Reflection, ReflectionScore, Slot, SlotState
 from tests.e2e.test_memos import assert_seeks, seed_history
 
-NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)
+NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # a Tuesday
+# Old enough to be past the insight's cut-off (Monday 2026-11-23 less the change window).
+SETTLED = 15
 
 
 def answers(
@@ -35,7 +39,7 @@ def answers(
     reflection: int,
     scores: dict[str | None, int],
     *,
-    days_ago: float = 1,
+    days_ago: float = SETTLED,
 ) -> list[ScoreRow]:
     """One reflection's rows; the key None is the overall satisfaction."""
     at = NOW - timedelta(days=days_ago)
@@ -101,7 +105,6 @@ def test_strengths_and_weak_spots_by_expectation() -> None:
     insight = build_insight(rows, NOW)
 
     assert insight.ready
-    assert insight.reflections == 3
     assert insight.overall_mean == pytest.approx(4.0)
     by_exp = {s.expectation: s for s in insight.stats}
     assert [s.expectation for s in insight.stats] == [Expectation.LISTEN, Expectation.ADVICE]
@@ -146,19 +149,79 @@ def _period(base: int, members: list[int], score: int, days_ago: float) -> list[
 def test_trend_compares_the_last_90_days_with_the_90_before(
     earlier: int, recent: int, expected: Trend
 ) -> None:
-    rows = _period(1, [1, 2, 1], earlier, 100) + _period(10, [1, 2, 2], recent, 5)
+    rows = _period(1, [1, 2, 1], earlier, 100) + _period(10, [1, 2, 2], recent, 20)
 
-    assert trend_of(rows, NOW) == expected
+    assert _trend(rows) == expected
 
 
 def test_no_trend_when_either_period_is_too_small_to_stay_anonymous() -> None:
-    one_member_earlier = _period(1, [1, 1, 1], 2, 100) + _period(10, [1, 2, 2], 5, 5)
-    two_answers_recent = _period(1, [1, 2, 1], 2, 100) + _period(10, [1, 2], 5, 5)
-    too_old = _period(1, [1, 2, 1], 2, 200) + _period(10, [1, 2, 2], 5, 5)
+    one_member_earlier = _period(1, [1, 1, 1], 2, 100) + _period(10, [1, 2, 2], 5, 20)
+    two_answers_recent = _period(1, [1, 2, 1], 2, 100) + _period(10, [1, 2], 5, 20)
+    too_old = _period(1, [1, 2, 1], 2, 200) + _period(10, [1, 2, 2], 5, 20)
 
-    assert trend_of(one_member_earlier, NOW) is None
-    assert trend_of(two_answers_recent, NOW) is None
-    assert trend_of(too_old, NOW) is None
+    assert _trend(one_member_earlier) is None
+    assert _trend(two_answers_recent) is None
+    assert _trend(too_old) is None
+
+
+def _trend(rows: list[ScoreRow]) -> Trend | None:
+    until = published_until(NOW)
+    return trend_of(batches(rows, until), until)
+
+
+# --- publishing in batches -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("now", "until"),
+    [
+        (NOW, datetime(2026, 11, 16, tzinfo=UTC)),
+        (datetime(2026, 11, 23, 0, 0, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC)),
+        (datetime(2026, 11, 22, 23, 59, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC)),
+        (datetime(2026, 11, 29, 12, 0, tzinfo=UTC), datetime(2026, 11, 16, tzinfo=UTC)),
+    ],
+)
+def test_the_cut_off_moves_once_a_week_and_leaves_changeable_reflections_out(
+    now: datetime, until: datetime
+) -> None:
+    assert published_until(now) == until
+
+
+def test_one_new_answer_never_moves_the_insight() -> None:
+    base = [
+        *answers(1, 1, {None: 4, "advice": 4}, days_ago=40),
+        *answers(2, 2, {None: 4, "advice": 4}, days_ago=39),
+        *answers(1, 3, {None: 4, "advice": 4}, days_ago=38),
+    ]
+    before = build_insight(base, NOW)
+    assert before.ready
+
+    # A 1on1 this week: too fresh (its member may still change it).
+    fresh = answers(2, 4, {None: 1, "advice": 1}, days_ago=2)
+    assert build_insight(base + fresh, NOW) == before
+    # Settled, but alone or with one more: an unfinished batch stays out.
+    one = answers(2, 4, {None: 1, "advice": 1}, days_ago=20)
+    two = one + answers(1, 5, {None: 1, "advice": 1}, days_ago=19)
+    assert build_insight(base + one, NOW) == before
+    assert build_insight(base + two, NOW) == before
+    # Three settled answers from two members move it, together.
+    three = two + answers(2, 6, {None: 1, "advice": 1}, days_ago=18)
+    after = build_insight(base + three, NOW)
+    assert after.overall_mean == pytest.approx(2.5)
+    assert [(s.expectation, s.mean) for s in after.stats] == [(Expectation.ADVICE, 2.5)]
+
+
+def test_a_batch_of_one_members_answers_waits_for_another_member() -> None:
+    rows = [
+        *answers(1, 1, {None: 5}, days_ago=40),
+        *answers(1, 2, {None: 5}, days_ago=39),
+        *answers(1, 3, {None: 5}, days_ago=38),
+        *answers(1, 4, {None: 5}, days_ago=37),
+    ]
+    assert batches(rows, published_until(NOW)) == []
+    rows += answers(2, 5, {None: 1}, days_ago=36)
+    [batch] = batches(rows, published_until(NOW))
+    assert {r.reflection_id for r in batch} == {1, 2, 3, 4, 5}
 
 
 # --- against the database ------------------------------------------------------------------------
@@ -200,7 +263,7 @@ async def _reflect(
             member_id=member,
             leader_id=leader,
             overall=overall,
-            created_at=NOW - timedelta(days=n),
+            created_at=NOW - timedelta(days=SETTLED + n),
         )
         session.add(reflection)
         await session.flush()
@@ -230,7 +293,6 @@ async def test_a_leaders_insight_counts_only_their_own_reflections(db: Database)
     await _reflect(db, lead, m2, {"listen": 3, "advice": 2}, 3, 5)
     insight = await service.insight(lead, now=NOW)
     assert insight.ready
-    assert insight.reflections == 3
     assert [(s.expectation, round(s.mean, 2)) for s in insight.stats] == [(Expectation.LISTEN, 4.0)]
     assert insight.thin == (Expectation.ADVICE,)
     assert not (await service.insight(other, now=NOW)).ready  # one member only
