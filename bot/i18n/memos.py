@@ -6,6 +6,10 @@ Memos, TODOs, reflections and the leader's insight.
 JA: dict[str, str] = {
     # /1on1 help
     "memo.help": "• `/1on1 memo` … 1on1のメモとTODOを見る・書く",
+    "memo.not_saved": (
+        "このメモは一時的な問題で保存できませんでした。少し時間をおいて、"
+        "同じ内容をこのスレッドにもう一度投稿してください。これまでのメモは失われていません。"
+    ),
     # The memo thread
     "memo.parent_title": ":memo: *1on1メモ* ・ {when}\n{leader}さん × {member}さん",
     "memo.parent_picks": "*今日話したいこと*(メンバーが選んだ話題と、期待する関わり方)",
@@ -161,6 +165,10 @@ JA: dict[str, str] = {
 EN: dict[str, str] = {
     # /1on1 help
     "memo.help": "• `/1on1 memo` … read and write your 1on1 memos and TODOs",
+    "memo.not_saved": (
+        "This memo could not be saved because of a temporary problem. Please post it to this "
+        "thread again in a little while. Earlier memos are safe."
+    ),
     # The memo thread
     "memo.parent_title": ":memo: *1on1 memo* · {when}\n{leader} × {member}",
     "memo.parent_picks": "*What we'll talk about* (the member's topics and the response they want)",

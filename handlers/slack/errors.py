@@ -7,6 +7,8 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
@@ -25,10 +27,18 @@ def _is_db_down(error: BaseException) -> bool:
     return isinstance(error, _DB_DOWN)
 
 
+# Payloads of someone who just pressed or submitted something and waits for an answer.
+_INTERACTIVE = {"block_actions", "view_submission", "shortcut", "message_action"}
+
+
 def register(app: AsyncApp, services: Services) -> None:
     @app.error
     async def on_error(
-        error: Exception, body: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+        error: Exception,
+        body: dict[str, Any],
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+        client: AsyncWebClient,
     ) -> None:
         # Never log the body: it can hold memo text and picks.
         logger.exception(
@@ -43,5 +53,38 @@ def register(app: AsyncApp, services: Services) -> None:
                 locale = await actor.locale()
             except Exception:  # the person lookup may be what failed
                 logger.warning("could not resolve the locale for an error message")
-        if context.response_url or body.get("response_url"):
-            await respond(text=t(locale, key), response_type="ephemeral", replace_original=False)
+        try:
+            await _tell(body, context, respond, client, locale, key)
+        except SlackApiError as failed:
+            logger.warning(
+                "could not tell the person about an error: %s", failed.response.get("error")
+            )
+
+
+async def _tell(
+    body: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    client: AsyncWebClient,
+    locale: str,
+    key: str,
+) -> None:
+    """Answer where the person is looking: the command's or message's response URL; the memo
+    thread they just posted in (the reply was not saved, and Slack will not resend an event we
+    already acknowledged); otherwise, for a button or form on Home or in a modal, a DM."""
+    if context.response_url or body.get("response_url"):
+        await respond(text=t(locale, key), response_type="ephemeral", replace_original=False)
+        return
+    user = context.user_id
+    if not user:
+        return
+    event = body.get("event") or {}
+    if event.get("type") == "message" and event.get("thread_ts") and event.get("channel"):
+        await client.chat_postEphemeral(
+            channel=str(event["channel"]),
+            user=user,
+            thread_ts=str(event["thread_ts"]),
+            text=t(locale, "memo.not_saved"),
+        )
+    elif body.get("type") in _INTERACTIVE:
+        await client.chat_postMessage(channel=user, text=t(locale, key))
