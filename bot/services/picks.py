@@ -354,6 +354,15 @@ class PicksService:
                 agenda.leader_notice_ts = ts
                 session.add(agenda)
 
+    async def release_leader_notice(self, agenda_id: int) -> None:
+        """The claimed notice could not be sent: let the next save send it."""
+        async with self._db.write() as session:
+            await session.exec(
+                sa.update(Agenda)
+                .where(col(Agenda.id) == agenda_id, col(Agenda.leader_notice_ts).is_(None))
+                .values(leader_notice_claimed=False)
+            )
+
     async def pick_counts(self, pairs: Sequence[tuple[int, int | None]]) -> dict[int, int]:
         """Number of picks for each (pair id, next slot id) in one query."""
         async with self._db.read() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -17,6 +18,8 @@ from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
 from handlers.slack.payload import int_id, metadata_id, now, show_modal
 from storage.models import Person
+
+logger = logging.getLogger("oneonone.slack")
 
 
 def parse_picker_state(values: dict[str, Any]) -> pb.PickerState:
@@ -214,6 +217,15 @@ def register(app: AsyncApp, services: Services) -> None:
         await _after_save(client, result, person)
 
     async def _after_save(client: AsyncWebClient, result: SaveResult, member: Person) -> None:
+        # The leader's notice goes first and on its own: the save claimed it, so a failure
+        # below (or here) must not leave the leader never told.
+        try:
+            await _notify_leader(client, result)
+        except Exception:
+            logger.exception("the leader's picks notice could not be sent")
+            services.metrics.inc("oneonone_errors_total", kind="leader_notice")
+            if result.notify_leader:
+                await services.picks.release_leader_notice(result.agenda_id)
         picks = result.picks
         m_locale, m_zone = people.locale_of(member), people.timezone_of(member)
         if member.slack_id:
@@ -223,7 +235,6 @@ def register(app: AsyncApp, services: Services) -> None:
                 blocks=pb.confirmation_message(picks, locale=m_locale, timezone=m_zone),
             )
             await publish_home(client, services, member)
-        await _notify_leader(client, result)
 
     async def _notify_leader(client: AsyncWebClient, result: SaveResult) -> None:
         picks, leader = result.picks, result.picks.leader

@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from sqlalchemy.exc import OperationalError
 
+from bot.demo import forms as picker
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from tests.e2e.conftest import LEADER_SALES, MEMBER_TANAKA
 from tests.e2e.test_memos import entries, reply, settle, tanaka_thread
+from tests.e2e.test_picks import choose, dump, open_picker, posts_to, submit
 
 
 async def database_away(*_: Any, **__: Any) -> Any:
@@ -69,3 +71,35 @@ async def test_a_home_button_that_failed_gets_a_dm(
     assert [c.args["channel"] for c in dms] == [MEMBER_TANAKA]
     assert "データベースに接続できません" in dms[0].args["text"]
     assert LEADER_SALES not in {c.args["channel"] for c in dms}
+
+
+async def test_a_leader_notice_that_failed_is_sent_with_the_next_save(org: LocalStack) -> None:
+    view = await open_picker(org, MEMBER_TANAKA)
+    view = await choose(org, MEMBER_TANAKA, view, ["業務"])
+    # The first message after the save is the leader's notice; Slack refuses it once.
+    org.standin.fail("chat.postMessage", "fatal_error")
+    await submit(org, MEMBER_TANAKA, view, picker.values(view, {"業務": ("advice", None)}))
+    await org.standin.wait_for("views.publish")
+    await settle()
+    [refused] = posts_to(org, LEADER_SALES)  # tried once, refused
+    assert not any(
+        c.ok for c in org.standin.calls_to("chat.postMessage") if c.args["channel"] == LEADER_SALES
+    )
+    assert "田中" in dump(refused)
+    # The member is still confirmed, and their Home redrawn.
+    assert any(
+        c.ok and c.args["channel"] == MEMBER_TANAKA
+        for c in org.standin.calls_to("chat.postMessage")
+    )
+
+    again = await open_picker(org, MEMBER_TANAKA)
+    await submit(org, MEMBER_TANAKA, again, picker.values(again, {"業務": ("listen", None)}))
+    await settle()
+    delivered = [
+        c
+        for c in org.standin.calls_to("chat.postMessage")
+        if c.ok and c.args["channel"] == LEADER_SALES
+    ]
+    assert len(delivered) == 1  # a new notice rather than an update of one never sent
+    assert "田中" in dump(delivered[0].args)
+    assert org.standin.calls_to("chat.update") == []
