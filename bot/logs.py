@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-QUIET_LOGGERS: tuple[str, ...] = ("slack_sdk", "aiosqlite", "sqlalchemy", "asyncpg")
+QUIET_LOGGERS: tuple[str, ...] = ("slack_sdk", "slack_bolt", "aiosqlite", "sqlalchemy", "asyncpg")
 
 
 def configure_logging(verbose: bool = False) -> None:

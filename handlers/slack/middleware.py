@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -12,6 +13,17 @@ from slack_bolt.response import BoltResponse
 from bot.services.container import Services
 from handlers.slack.actor import Actor
 from handlers.slack.directory import SlackDirectory
+
+logger = logging.getLogger("oneonone.slack")
+
+
+def _kind(body: dict[str, Any]) -> str:
+    """What a request is, for the log: its type and event type or command, never its content."""
+    if "command" in body:
+        return f"command {body['command']}"
+    event = body.get("event") or {}
+    kind = str(body.get("type") or "unknown")
+    return f"{kind} {event.get('type')}" if event else kind
 
 
 def register(app: AsyncApp, services: Services) -> None:
@@ -34,7 +46,13 @@ def register(app: AsyncApp, services: Services) -> None:
         return None
 
     @app.middleware
-    async def attach_actor(context: AsyncBoltContext, next: Callable[[], Awaitable[None]]) -> None:
+    async def attach_actor(
+        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> None:
+        # Bolt's own DEBUG lines carry whole ack bodies and are kept quiet (bot/logs.py); this
+        # is the request trace that remains, without any content.
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("handling %s from %s", _kind(body), context.user_id)
         if context.user_id:
             context["actor"] = Actor(context.user_id, services.people, directory)
         await next()

@@ -201,7 +201,11 @@ async def test_a_full_cycle_logs_no_memo_text(
     sato_home = dump(org.standin.home_tabs[LEADER_SALES])
     assert "/5" in sato_home  # the insight is showing
     assert COMMENT in everything_sent(org)
-    assert len(caplog.records) > 50  # ...and was logged at DEBUG all along
+    # ...and was logged at DEBUG all along (a line for each request at least)...
+    traced = [
+        r for r in caplog.records if r.levelno == logging.DEBUG and r.name == "oneonone.slack"
+    ]
+    assert len(traced) >= 10
     # ...but no log line carries any of it.
     logged = "\n".join(
         f"{r.name} {r.getMessage()} {r.exc_text or ''} {r.stack_info or ''}" for r in caplog.records
