@@ -5,6 +5,7 @@ Nothing here runs at import time; `build_runtime` is called by the CLI, the demo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -127,10 +128,29 @@ class Runtime:
             await self.scheduler.drain()
         if self.runner is not None:
             await self.runner.cleanup()
+        await drain_listeners()
         await self.services.people.drain()
         if self.http is not None:
             await self.http.close()
         await self.db.dispose()
+
+
+# Bolt runs each listener in a task of its own once it has acked, and keeps no handle on it.
+_LISTENER_TASK = "run_ack_function_asynchronously"
+LISTENER_DRAIN_SECONDS = 10.0
+
+
+async def drain_listeners() -> None:
+    """Wait for listeners still at work after the server stopped taking requests, so that none
+    is cut off mid-write (and no database connection is left behind unreturned)."""
+    current = asyncio.current_task()
+    running = [
+        task
+        for task in asyncio.all_tasks()
+        if task is not current and _LISTENER_TASK in getattr(task.get_coro(), "__qualname__", "")
+    ]
+    if running:
+        await asyncio.wait(running, timeout=LISTENER_DRAIN_SECONDS)
 
 
 async def prepare_database(db: Database) -> None:
