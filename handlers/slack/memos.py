@@ -27,7 +27,7 @@ from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
-from handlers.slack.payload import int_id, metadata, now, show_modal, state_values
+from handlers.slack.payload import int_id, load_owned, metadata, now, show_modal, state_values
 from handlers.slack.subcommands import Invocation, subcommand
 from storage.models import Person
 
@@ -201,18 +201,17 @@ def register(app: AsyncApp, services: Services) -> None:
     async def open_history(
         body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale, zone = await actor.locale(), await actor.timezone()
-        pair_id = int_id(pair_value)
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            history = await memos.history(person.id, pair_id, page=0, now=now())
-        except NotAllowed:
-            await show_modal(client, body, mb.refusal_view(locale))
-            return
-        await show_modal(client, body, mb.history_view(history, locale=locale, timezone=zone))
+        found = await load_owned(
+            client,
+            body,
+            context["actor"],
+            pair_value,
+            lambda person, pair: memos.history(person, pair, page=0, now=now()),
+            mb.refusal_view,
+        )
+        if found is not None:
+            view = mb.history_view(found.value, locale=found.locale, timezone=found.timezone)
+            await show_modal(client, body, view)
 
     @app.action(ids.MEMO_PAIR)
     async def on_memo_pair(
@@ -277,18 +276,17 @@ def register(app: AsyncApp, services: Services) -> None:
         client: AsyncWebClient,
     ) -> None:
         await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale, zone = await actor.locale(), await actor.timezone()
-        pair_id = int_id(action.get("value"))
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            form = await memos.add_form(person.id, pair_id, now=now())
-        except NotAllowed:
-            await show_modal(client, body, mb.refusal_view(locale))
-            return
-        await show_modal(client, body, mb.add_entry_view(form, locale=locale, timezone=zone))
+        found = await load_owned(
+            client,
+            body,
+            context["actor"],
+            action.get("value"),
+            lambda person, pair: memos.add_form(person, pair, now=now()),
+            mb.refusal_view,
+        )
+        if found is not None:
+            view = mb.add_entry_view(found.value, locale=found.locale, timezone=found.timezone)
+            await show_modal(client, body, view)
 
     @app.view(ids.MEMO_ADD_CALLBACK)
     async def on_memo_add_submit(
@@ -365,18 +363,16 @@ def register(app: AsyncApp, services: Services) -> None:
         client: AsyncWebClient,
     ) -> None:
         await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        pair_id = int_id(action.get("value"))
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            draft = await items.draft_for_pair(person.id, pair_id, now=now())
-        except NotAllowed:
-            await show_modal(client, body, mb.refusal_view(locale))
-            return
-        await show_modal(client, body, mb.todo_view(draft, locale=locale))
+        found = await load_owned(
+            client,
+            body,
+            context["actor"],
+            action.get("value"),
+            lambda person, pair: items.draft_for_pair(person, pair, now=now()),
+            mb.refusal_view,
+        )
+        if found is not None:
+            await show_modal(client, body, mb.todo_view(found.value, locale=found.locale))
 
     @app.view(ids.TODO_CALLBACK)
     async def on_todo_submit(
@@ -458,18 +454,17 @@ def register(app: AsyncApp, services: Services) -> None:
         client: AsyncWebClient,
     ) -> None:
         await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale, zone = await actor.locale(), await actor.timezone()
-        slot_id = int_id(action.get("value"))
-        try:
-            if person is None or person.id is None or slot_id is None:
-                raise NotAllowed
-            form = await reflections.form(person.id, slot_id, now=now())
-        except NotAllowed:
-            await show_modal(client, body, mb.refusal_view(locale))
-            return
-        await show_modal(client, body, mb.reflection_view(form, locale=locale, timezone=zone))
+        found = await load_owned(
+            client,
+            body,
+            context["actor"],
+            action.get("value"),
+            lambda person, slot: reflections.form(person, slot, now=now()),
+            mb.refusal_view,
+        )
+        if found is not None:
+            view = mb.reflection_view(found.value, locale=found.locale, timezone=found.timezone)
+            await show_modal(client, body, view)
 
     @app.view(ids.REFLECTION_CALLBACK)
     async def on_reflection_submit(

@@ -7,10 +7,17 @@ them into plain ints (or nothing); the services then check the acting person aga
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.services.picks import NotAllowed
+from handlers.slack.actor import Actor
+
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -49,3 +56,37 @@ async def show_modal(client: AsyncWebClient, body: dict[str, Any], view: dict[st
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
         await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+@dataclass(frozen=True)
+class Owned(Generic[T]):
+    """What a button's id led to, once the service found the acting person entitled to it."""
+
+    value: T
+    person_id: int
+    locale: str
+    timezone: str
+
+
+async def load_owned(
+    client: AsyncWebClient,
+    body: dict[str, Any],
+    actor: Actor,
+    raw_id: Any,
+    load: Callable[[int, int], Awaitable[T]],
+    refusal: Callable[[str], dict[str, Any]],
+) -> Owned[T] | None:
+    """The shared first half of a button about one pair or slot: parse the id from the payload,
+    let the service load it for the acting person (it raises NotAllowed unless they belong to
+    it), and on refusal show the polite modal and return None."""
+    person = await actor.person()
+    locale, zone = await actor.locale(), await actor.timezone()
+    target = int_id(raw_id)
+    try:
+        if person is None or person.id is None or target is None:
+            raise NotAllowed
+        value = await load(person.id, target)
+    except NotAllowed:
+        await show_modal(client, body, refusal(locale))
+        return None
+    return Owned(value, person.id, locale, zone)

@@ -26,7 +26,7 @@ from handlers.slack import schedule_blocks as sb
 from handlers.slack.actor import Actor
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.home import publish_home
-from handlers.slack.payload import int_id, metadata_id, now, show_modal
+from handlers.slack.payload import int_id, load_owned, metadata_id, now, show_modal
 from handlers.slack.subcommands import Invocation, subcommand
 from storage.models import Person, SlotState
 
@@ -123,19 +123,19 @@ def register(app: AsyncApp, services: Services) -> None:
     async def open_cadence(
         body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        pair_id = int_id(pair_value)
-        locale = await actor.locale()
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            view = await _cadence_view(services, client, person.id, pair_id)
-        except NotAllowed:
-            await show_modal(client, body, pb.refusal_view(locale))
+        found = await load_owned(
+            client,
+            body,
+            context["actor"],
+            pair_value,
+            lambda person, pair: _cadence_view(services, client, person, pair),
+            pb.refusal_view,
+        )
+        if found is None:
             return
+        view = found.value
         today = now().astimezone(ZoneInfo(view.timezone)).date()
-        modal = sb.cadence_modal(view, actor_id=person.id, locale=locale, today=today)
+        modal = sb.cadence_modal(view, actor_id=found.person_id, locale=found.locale, today=today)
         await show_modal(client, body, modal)
 
     @app.action(ids.SCHEDULE_OPEN)
@@ -246,27 +246,27 @@ def register(app: AsyncApp, services: Services) -> None:
         client: AsyncWebClient,
         respond: AsyncRespond,
     ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        slot_id = int_id(action.get("value"))
-        locale, zone = await actor.locale(), await actor.timezone()
-        try:
-            if person is None or person.id is None or slot_id is None:
-                raise NotAllowed
-            slot = await schedule.slot_for_party(person.id, slot_id)
-        except NotAllowed:
-            await show_modal(client, body, pb.refusal_view(locale))
+        found = await load_owned(
+            client,
+            body,
+            context["actor"],
+            action.get("value"),
+            schedule.slot_for_party,
+            pb.refusal_view,
+        )
+        if found is None:
             return
+        slot, locale = found.value, found.locale
         if slot.state not in _MOVABLE:
             text, blocks = sb.answered_message(
-                AnswerResult(slot, False, None), locale=locale, timezone=zone
+                AnswerResult(slot, False, None), locale=locale, timezone=found.timezone
             )
             await respond(
                 text=text, blocks=blocks, response_type="ephemeral", replace_original=False
             )
             return
         await show_modal(
-            client, body, sb.move_modal(slot, actor_id=person.id, locale=locale, now=now())
+            client, body, sb.move_modal(slot, actor_id=found.person_id, locale=locale, now=now())
         )
 
     @app.action(ids.SLOT_MOVED)
