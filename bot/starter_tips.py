@@ -54,10 +54,10 @@ STARTER_TIPS: tuple[StarterTip, ...] = (
         key="options_first",
         topic_key="career",
         expectation=Expectation.THINK_TOGETHER,
-        title_ja="答えを出す前に「いま見えている選択肢は?」と聞く",
+        title_ja="答えを出す前に「いま見えている選択肢は？」と聞く",
         body_ja=(
             "キャリアの相談で先に自分の考えを言うと、メンバーはそれに合わせてしまいがちでした。"
-            "まず「いま見えている選択肢はいくつある?」と聞き、出てきた案を紙に並べてから、"
+            "まず「いま見えている選択肢はいくつある？」と聞き、出てきた案を紙に並べてから、"
             "それぞれの良い点と不安な点を一緒に比べるようにしたところ、本人が自分で決めた実感を持てるようになりました。"
         ),
         title_en="Ask which options they already see before offering yours",
@@ -108,10 +108,10 @@ STARTER_TIPS: tuple[StarterTip, ...] = (
         key="kpi_support",
         topic_key="kpi_progress",
         expectation=Expectation.ADVICE,
-        title_ja="KPIの話は「なぜ未達?」ではなく「どんな支援があれば届きそう?」",
+        title_ja="KPIの話は「なぜ未達？」ではなく「どんな支援があれば届きそう？」",
         body_ja=(
-            "数字が足りないとき「なぜ届かなかったの?」と聞くと、言い訳探しの時間になっていました。"
-            "「あとどんな支援があれば届きそう?」と聞き方を変えると、訪問件数や提案の準備時間など具体的な困りごとが出てきて、"
+            "数字が足りないとき「なぜ届かなかったの？」と聞くと、言い訳探しの時間になっていました。"
+            "「あとどんな支援があれば届きそう？」と聞き方を変えると、訪問件数や提案の準備時間など具体的な困りごとが出てきて、"
             "翌月のKPIの計画にそのまま反映できました。"
         ),
         title_en="On KPIs, ask what support would help, not why they missed",

@@ -32,7 +32,7 @@ DEV_LEADER = "U01LEAD002"  # 鈴木 美咲
 DEV_MEMBER = "U01MEM0003"  # 伊藤 大輔
 CHANNEL = "C01MANAGERS"
 TIMEOUT = 5.0
-TITLE = "キャリアの話は「3年後に何をしていたい?」から"
+TITLE = "キャリアの話は「3年後に何をしていたい？」から"
 ADMIN_CSV = (
     "email,name,department,manager_email,slack_id,teams_id,role,locale,timezone\n"
     "kobayashi.naoki@example.co.jp,小林 直樹,情報システム部,,U01ADM001,,admin,ja,Asia/Tokyo\n"
@@ -123,8 +123,8 @@ async def chapter(stack: LocalStack, out: Print) -> None:
         **_typed(ids.TIP_TITLE, TITLE),
         **_typed(
             ids.TIP_BODY,
-            "キャリアの相談で「どうしたい?」と聞いても言葉が出てこなかったので、"
-            "「3年後にどんな仕事をしていたら嬉しい?」と時間を区切って聞きました。"
+            "キャリアの相談で「どうしたい？」と聞いても言葉が出てこなかったので、"
+            "「3年後にどんな仕事をしていたら嬉しい？」と時間を区切って聞きました。"
             "いくつか挙がった案を一緒に比べるうちに、本人が次の半年で試すことを自分で決めてくれました。",
         ),
     }

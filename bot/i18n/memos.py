@@ -37,7 +37,7 @@ JA: dict[str, str] = {
     ),
     # /1on1 memo
     "memo.title": "1on1メモ",
-    "memo.choose_pair": "*どの1on1のメモを開きますか?*",
+    "memo.choose_pair": "*どの1on1のメモを開きますか？*",
     "memo.choose_placeholder": "相手を選ぶ",
     "memo.open_button": "メモを開く",
     "memo.pair_with_member": "{name}さん({kind})",
@@ -49,7 +49,9 @@ JA: dict[str, str] = {
     "memo.slot_heading": "*{when}*",
     "memo.slot_empty": "この回のメモはありません。",
     "memo.no_slots": "まだ1on1の記録がありません。",
-    "memo.truncated": "表示しきれないメモがあります。「古いメモ」で続きを表示できます。",
+    "memo.truncated": (
+        "この画面に収まらないメモがあります。すべてのメモは、その回の1on1メモのスレッドで読めます。"
+    ),
     "memo.entry": "• *{author}*: {text}",
     "memo.entry_focus": "• :dart: *{author}*(次回までに): {text}",
     "memo.edited": "_(編集済み)_",
@@ -108,8 +110,8 @@ JA: dict[str, str] = {
         "複数のメンバーの回答がそろったときだけ、誰の回答かわからない形で傾向として伝わります。"
         "人事評価には使われません。"
     ),
-    "reflection.intro": "*{leader}さんとの1on1*({when})はいかがでしたか?",
-    "reflection.item_label": "「{topic}」で「{expectation}」に応えてもらえましたか?",
+    "reflection.intro": "*{leader}さんとの1on1*({when})はいかがでしたか？",
+    "reflection.item_label": "「{topic}」で「{expectation}」に応えてもらえましたか？",
     "reflection.overall_label": "1on1全体の満足度",
     "reflection.score_placeholder": "選んでください",
     "reflection.score_5": "5 — 十分に得られた",
@@ -117,6 +119,11 @@ JA: dict[str, str] = {
     "reflection.score_3": "3 — どちらともいえない",
     "reflection.score_2": "2 — あまり得られなかった",
     "reflection.score_1": "1 — 得られなかった",
+    "reflection.satisfaction_5": "5 — とても満足",
+    "reflection.satisfaction_4": "4 — 満足",
+    "reflection.satisfaction_3": "3 — どちらともいえない",
+    "reflection.satisfaction_2": "2 — やや不満",
+    "reflection.satisfaction_1": "1 — 不満",
     "reflection.comment_label": "ひとこと(任意)",
     "reflection.comment_placeholder": "よかったこと、次に期待することなど",
     "reflection.share_label": "コメントの共有",
@@ -149,7 +156,7 @@ JA: dict[str, str] = {
     "insight.steady": "安定",
     "insight.weak": "伸びしろ",
     "insight.hint": "「{expectation}」のヒント: {hint}",
-    "insight.thin": "回答がまだ少ない関わり方: {expectations}",
+    "insight.thin": "まだ傾向が出ていない関わり方: {expectations}",
     "insight.separator": "、",
     "insight.footer": (
         "複数のメンバーのふりかえりをまとめて集計し、週に一度更新しています。"
@@ -158,7 +165,7 @@ JA: dict[str, str] = {
     "insight.member_title": "*あなたのふりかえり*(あなたにだけ表示されます)",
     "insight.member_topics": "よく選ぶ話題: {topics}",
     "insight.topic_count": "{topic}({count}回)",
-    "insight.member_met": "• {expectation}: {total}回中{met}回 期待どおり",
+    "insight.member_met": "• {expectation}: {total}回中{met}回が期待どおり",
     "insight.member_empty": "1on1のあとのふりかえりに答えると、ここに記録がたまっていきます。",
 }
 
@@ -205,7 +212,9 @@ EN: dict[str, str] = {
     "memo.slot_heading": "*{when}*",
     "memo.slot_empty": "No memos for this 1on1.",
     "memo.no_slots": "No 1on1s recorded yet.",
-    "memo.truncated": 'Some memos did not fit. "Older" shows the rest.',
+    "memo.truncated": (
+        "Some memos do not fit here. Every memo can be read in that 1on1's memo thread."
+    ),
     "memo.entry": "• *{author}*: {text}",
     "memo.entry_focus": "• :dart: *{author}* (until next time): {text}",
     "memo.edited": "_(edited)_",
@@ -275,6 +284,11 @@ EN: dict[str, str] = {
     "reflection.score_3": "3 — so-so",
     "reflection.score_2": "2 — not really",
     "reflection.score_1": "1 — not at all",
+    "reflection.satisfaction_5": "5 — very satisfied",
+    "reflection.satisfaction_4": "4 — satisfied",
+    "reflection.satisfaction_3": "3 — neutral",
+    "reflection.satisfaction_2": "2 — somewhat dissatisfied",
+    "reflection.satisfaction_1": "1 — dissatisfied",
     "reflection.comment_label": "A few words (optional)",
     "reflection.comment_placeholder": "What went well, what you'd like next time",
     "reflection.share_label": "Sharing the comment",
@@ -307,7 +321,7 @@ EN: dict[str, str] = {
     "insight.steady": "steady",
     "insight.weak": "room to grow",
     "insight.hint": 'A hint for "{expectation}": {hint}',
-    "insight.thin": "Too few answers yet for: {expectations}",
+    "insight.thin": "No trend yet for: {expectations}",
     "insight.separator": ", ",
     "insight.footer": (
         "Summed up from several members' reflections and updated once a week. "

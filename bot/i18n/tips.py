@@ -67,7 +67,7 @@ JA: dict[str, str] = {
     # Deleting
     "tips.delete.title": "ヒントを削除",
     "tips.delete.submit": "削除する",
-    "tips.delete.question": "「{title}」を削除しますか?",
+    "tips.delete.question": "「{title}」を削除しますか？",
     "tips.delete.note": "共有チャンネルの投稿と検索結果からも消えます。元には戻せません。",
     "tips.delete.starter_note": "同梱のヒントです。日本語版と英語版の両方が削除され、再起動しても戻りません。",
     # After posting

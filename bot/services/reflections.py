@@ -192,7 +192,7 @@ class Insight:
     overall_mean: float | None = None
     overall_trend: Trend | None = None
     stats: tuple[ExpectationStat, ...] = ()
-    # Expectations members asked for whose answers are still too few to show on their own.
+    # Expectations whose answers are still too few to show on their own.
     thin: tuple[Expectation, ...] = ()
 
 
@@ -271,14 +271,9 @@ def build_insight(rows: Sequence[ScoreRow], now: datetime) -> Insight:
         return Insight(ready=False)
     overall = batches([r for r in rows if r.expectation is None], until)
     stats: list[ExpectationStat] = []
-    thin: list[Expectation] = []
     for expectation in Expectation:
-        mine = [r for r in rows if r.expectation == expectation.value and r.at < until]
-        if not mine:
-            continue
-        published = batches(mine, until)
+        published = batches([r for r in rows if r.expectation == expectation.value], until)
         if not published:
-            thin.append(expectation)
             continue
         scores = [r.score for r in _rows(published)]
         mean = fmean(scores)
@@ -297,7 +292,9 @@ def build_insight(rows: Sequence[ScoreRow], now: datetime) -> Insight:
         overall_mean=fmean(r.score for r in _rows(overall)) if overall else None,
         overall_trend=trend_of(overall, until),
         stats=tuple(stats),
-        thin=tuple(thin),
+        # Every expectation without a figure, asked for or not: naming only those someone
+        # answered would tell the leader that the one member who asked for it has answered.
+        thin=tuple(e for e in Expectation if e not in {s.expectation for s in stats}),
     )
 
 

@@ -536,20 +536,27 @@ def reflection_comment(notice: ReflectionCommentShared, locale: str, timezone: s
     )
 
 
-def _score_option(score: int, locale: str) -> dict[str, Any]:
-    return {"text": _plain(t(locale, f"reflection.score_{score}")), "value": str(score)}
+# The wording of each 1-5 answer: was the expectation met, and how satisfied overall.
+MET_SCALE = {score: f"reflection.score_{score}" for score in SCORE_VALUES}
+SATISFACTION_SCALE = {score: f"reflection.satisfaction_{score}" for score in SCORE_VALUES}
 
 
-def _score_input(block_id: str, text: str, score: int | None, locale: str) -> Block:
+def _score_option(scale: dict[int, str], score: int, locale: str) -> dict[str, Any]:
+    return {"text": _plain(t(locale, scale[score])), "value": str(score)}
+
+
+def _score_input(
+    block_id: str, text: str, score: int | None, locale: str, *, scale: dict[int, str] = MET_SCALE
+) -> Block:
     element: dict[str, Any] = {
         "type": "static_select",
         "action_id": ids.REFLECTION_SCORE,
         "placeholder": _plain(t(locale, "reflection.score_placeholder")),
-        "options": [_score_option(s, locale) for s in SCORE_VALUES],
+        "options": [_score_option(scale, s, locale) for s in SCORE_VALUES],
     }
     if score in SCORE_VALUES:
         assert score is not None
-        element["initial_option"] = _score_option(score, locale)
+        element["initial_option"] = _score_option(scale, score, locale)
     return {"type": "input", "block_id": block_id, "label": _plain(text, 2000), "element": element}
 
 
@@ -584,6 +591,7 @@ def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict
             t(locale, "reflection.overall_label"),
             form.overall,
             locale,
+            scale=SATISFACTION_SCALE,
         )
     )
     comment: dict[str, Any] = {
@@ -722,7 +730,8 @@ def insight_blocks(insight: Insight, locale: str) -> list[Block]:
             "insight.line",
             expectation=_expectation(stat.expectation, locale),
             mean=f"{stat.mean:.1f}",
-            met=round(stat.met_rate * 100),
+            # In steps of ten: an exact percentage would give away how many answers there are.
+            met=round(stat.met_rate * 10) * 10,
             level=t(locale, _LEVEL[stat.level]),
             trend=_trend(stat.trend, locale),
         ).rstrip()

@@ -590,10 +590,11 @@ def _health_line(health: PairHealth, locale: str, timezone: str) -> str:
         if health.last_held_at
         else t(locale, "schedule.home.never")
     )
-    if health.streak_kind == "held":
-        streak = t(locale, "schedule.home.streak_held", count=health.streak)
-    elif health.streak_kind == "missed":
-        streak = t(locale, "schedule.home.streak_missed", count=health.streak)
+    if health.streak_kind in ("held", "missed"):
+        # "1回連続で実施" reads oddly: a streak of one is simply what happened last time.
+        once = "_once" if health.streak == 1 else ""
+        key = f"schedule.home.streak_{health.streak_kind}{once}"
+        streak = t(locale, key, count=health.streak)
     else:
         streak = t(locale, "schedule.home.streak_none")
     nxt = (

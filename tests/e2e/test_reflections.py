@@ -168,9 +168,14 @@ async def test_the_member_answers_per_topic_and_can_change_it_for_seven_days(
     view = await open_reflection(org, MEMBER_TANAKA, slot_id)
     assert view["callback_id"] == ids.REFLECTION_CALLBACK
     text = dump(view)
-    assert "「キャリア」で「ただ聞いてほしい」に応えてもらえましたか?" in text
+    assert "「キャリア」で「ただ聞いてほしい」に応えてもらえましたか？" in text
     assert "「業務」で「アドバイスがほしい」" in text
     assert "1on1全体の満足度" in text
+    # Per topic: was it met; overall: how satisfied (each with its own wording).
+    overall = next(b for b in view["blocks"] if b.get("block_id") == ids.REFLECTION_OVERALL_BLOCK)
+    assert "5 — とても満足" in dump(overall)
+    assert "十分に得られた" not in dump(overall)
+    assert "5 — 十分に得られた" in text
     assert "佐藤 健一さんに共有する" in text
     assert "個別に表示されることはありません" in text
 
@@ -322,8 +327,10 @@ async def test_insight_appears_only_with_three_reflections_from_two_members(
     assert "伸びしろ" in shown
     assert "「アドバイスがほしい」のヒント" in shown
     assert "1on1全体の満足度 3.8/5" in shown
-    # Only one member asked for feedback: no figure that would be theirs alone.
-    assert "回答がまだ少ない関わり方: フィードバックがほしい" in shown
+    # Only one member asked for feedback: no figure that would be theirs alone, and it is
+    # named among all the expectations without a figure (never only the answered ones).
+    without = "一緒に考えてほしい、会社・部署の考えを知りたい、フィードバックがほしい"
+    assert f"まだ傾向が出ていない関わり方: {without}" in shown
     assert "フィードバックがほしい* " not in shown
     for name in ("田中", "高橋", "Tanaka", "Takahashi"):
         assert name not in shown
@@ -376,8 +383,8 @@ async def test_the_member_home_shows_their_own_history(org: LocalStack) -> None:
 
     home = dump(await home_of(org, MEMBER_TANAKA))
     assert "よく選ぶ話題: キャリア(2回)、業務(1回)" in home
-    assert "ただ聞いてほしい: 2回中2回 期待どおり" in home
-    assert "アドバイスがほしい: 1回中0回 期待どおり" in home
+    assert "ただ聞いてほしい: 2回中2回が期待どおり" in home
+    assert "アドバイスがほしい: 1回中0回が期待どおり" in home
 
     # The leader's Home carries none of it.
     leader_home = dump(await home_of(org, LEADER_SALES))

@@ -115,7 +115,13 @@ def test_strengths_and_weak_spots_by_expectation() -> None:
     assert by_exp[Expectation.ADVICE].level == Level.weak
     assert by_exp[Expectation.ADVICE].met_rate == pytest.approx(0.0)
     # Feedback was asked for once, by one member: named as "too few", never given a figure.
-    assert insight.thin == (Expectation.FEEDBACK,)
+    # Every expectation without a figure is named, asked for or not: naming only the answered
+    # ones would tell which member has answered.
+    assert insight.thin == (
+        Expectation.THINK_TOGETHER,
+        Expectation.COMPANY_VIEW,
+        Expectation.FEEDBACK,
+    )
     assert Expectation.FEEDBACK not in by_exp
 
 
@@ -294,7 +300,8 @@ async def test_a_leaders_insight_counts_only_their_own_reflections(db: Database)
     insight = await service.insight(lead, now=NOW)
     assert insight.ready
     assert [(s.expectation, round(s.mean, 2)) for s in insight.stats] == [(Expectation.LISTEN, 4.0)]
-    assert insight.thin == (Expectation.ADVICE,)
+    assert Expectation.ADVICE in insight.thin
+    assert Expectation.LISTEN not in insight.thin
     assert not (await service.insight(other, now=NOW)).ready  # one member only
 
 
