@@ -21,5 +21,11 @@ def configure_logging(verbose: bool = False) -> None:
 
 
 def quiet() -> None:
+    # Children too: a child with a level of its own (SQLAlchemy's echo sets one on its engine
+    # logger) would otherwise keep logging at DEBUG under a quiet parent.
+    existing = list(logging.root.manager.loggerDict)
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
+        for child in existing:
+            if child.startswith(f"{name}."):
+                logging.getLogger(child).setLevel(logging.WARNING)

@@ -14,7 +14,7 @@ import pytest
 from sqlmodel import col, select
 
 from bot.demo import forms as picker
-from bot.logs import QUIET_LOGGERS
+from bot.logs import QUIET_LOGGERS, configure_logging
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from storage.models import ActionItem, MemoEntry, Reflection, SlotState
@@ -168,11 +168,10 @@ def everything_sent(stack: LocalStack, since: int = 0) -> str:
 # --- logs ----------------------------------------------------------------------------------------
 
 
-# Third-party wire traces that print raw traffic at DEBUG (slack_sdk every request and response
-# body, aiosqlite and SQLAlchemy every statement with its parameters) are held above DEBUG by
-# the product's own logging setup (bot/logs.py), whatever the root level (`oneonone serve -v`);
-# the test pins exactly those, and every other logger, ours included, runs at DEBUG here.
-WIRE_TRACES = QUIET_LOGGERS
+# Every logger runs at DEBUG, as if everything were verbose; then the product's own logging
+# setup for `oneonone serve -v` runs, and it alone must keep the third-party wire traces
+# (slack_sdk's request and response bodies, Bolt's ack bodies, every SQL statement with its
+# parameters) out of the log.
 
 
 @pytest.fixture
@@ -181,9 +180,10 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFi
     loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
     saved = {logger: logger.level for logger in loggers}
     for logger in loggers:
-        logger.setLevel(logging.WARNING if logger.name.startswith(WIRE_TRACES) else logging.DEBUG)
-    for name in WIRE_TRACES:
-        logging.getLogger(name).setLevel(logging.WARNING)
+        logger.setLevel(logging.DEBUG)
+    configure_logging(verbose=True)
+    for name in QUIET_LOGGERS:
+        assert logging.getLogger(name).getEffectiveLevel() > logging.DEBUG, name
     yield caplog
     for logger, level in saved.items():
         logger.setLevel(level)
