@@ -21,7 +21,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -50,6 +50,14 @@ RATE_LIMIT_RETRIES = 20
 def backoff(attempts: int) -> timedelta:
     """30 s, 1 min, 2 min, 4 min ... capped at one hour."""
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+class _LeaseRunningOut(Exception):
+    """A send held up (by rate limits) for so long that the row's lease is half gone."""
 
 
 class DeliveryDeferred(Exception):
@@ -220,8 +228,13 @@ class DeliveryLedger:
         lease: timedelta = LEASE,
         concurrency: int = SEND_CONCURRENCY,
         claim_batch: int = CLAIM_BATCH,
+        wall: Callable[[], datetime] = wall_clock,
     ) -> None:
         self._db = db
+        # Leases run on the real clock, whatever time a pass works for (`oneonone tick --at`
+        # in the past or future must not make a live replica take its rows for orphans, or
+        # leave rows looking claimed for days).
+        self._wall = wall
         self._metrics = metrics
         self.worker_id = worker_id
         self.lease = lease
@@ -241,7 +254,8 @@ class DeliveryLedger:
         )
 
     async def claim(self, now: datetime, limit: int | None = None) -> list[Delivery]:
-        """Lease up to `limit` due rows to this worker."""
+        """Lease up to `limit` rows due at `now` to this worker."""
+        leased_at = self._wall()
         async with self._db.write() as session:
             stmt = (
                 select(Delivery)
@@ -250,7 +264,7 @@ class DeliveryLedger:
                     col(Delivery.due_at) <= now,
                     sa.or_(
                         col(Delivery.claimed_at).is_(None),
-                        col(Delivery.claimed_at) < now - self.lease,
+                        col(Delivery.claimed_at) < leased_at - self.lease,
                     ),
                 )
                 .order_by(col(Delivery.due_at), col(Delivery.id))
@@ -261,7 +275,7 @@ class DeliveryLedger:
             rows = list((await session.exec(stmt)).all())
             for row in rows:
                 row.claimed_by = self.worker_id
-                row.claimed_at = now
+                row.claimed_at = leased_at
                 row.attempts += 1
                 session.add(row)
             return rows
@@ -418,12 +432,14 @@ class DeliveryLedger:
 
         async def one(delivery: Delivery, claimed: float) -> str:
             async with gate:
-                if time.monotonic() - claimed > self.lease.total_seconds() / 2:
+                try:
+                    self._check_lease(claimed)
+                    return await self._send_one(delivery, clock(), senders, claimed)
+                except _LeaseRunningOut:
                     # Held up so long that the lease is running out: let it be claimed again
                     # rather than risk a second worker sending it alongside us.
                     await self.release(delivery)
                     return "released"
-                return await self._send_one(delivery, clock(), senders)
 
         while not (should_stop is not None and should_stop()):
             batch = await self.claim(clock())
@@ -442,10 +458,18 @@ class DeliveryLedger:
             cancelled=counts.get("cancelled", 0),
         )
 
-    async def _attempt(self, delivery: Delivery, now: datetime, sender: DeliverySender) -> None:
-        """One send, waiting out rate limits together with every other send of the process."""
+    def _check_lease(self, claimed: float) -> None:
+        if time.monotonic() - claimed > self.lease.total_seconds() / 2:
+            raise _LeaseRunningOut
+
+    async def _attempt(
+        self, delivery: Delivery, now: datetime, sender: DeliverySender, claimed: float
+    ) -> None:
+        """One send, waiting out rate limits together with every other send of the process;
+        the lease is checked again after every wait."""
         for _ in range(RATE_LIMIT_RETRIES):
             await self.gate.wait()
+            self._check_lease(claimed)
             try:
                 await sender.send(delivery, now)
                 return
@@ -455,10 +479,15 @@ class DeliveryLedger:
                 self.gate.pause(error.retry_after)
                 self._metrics.inc("oneonone_delivery_rate_limited_total")
         await self.gate.wait()
+        self._check_lease(claimed)
         await sender.send(delivery, now)
 
     async def _send_one(
-        self, delivery: Delivery, now: datetime, senders: Mapping[str, DeliverySender]
+        self,
+        delivery: Delivery,
+        now: datetime,
+        senders: Mapping[str, DeliverySender],
+        claimed: float,
     ) -> str:
         assert delivery.id is not None
         sender = senders.get(delivery.kind)
@@ -466,7 +495,9 @@ class DeliveryLedger:
         try:
             if sender is None:
                 raise DeliveryFailed(f"no_sender:{kind}", permanent=True)
-            await self._attempt(delivery, now, sender)
+            await self._attempt(delivery, now, sender, claimed)
+        except _LeaseRunningOut:
+            raise
         except DeliveryDeferred as deferred:
             await self.defer(delivery, deferred.until)
             self._metrics.inc("oneonone_deliveries_total", kind=kind, outcome="deferred")

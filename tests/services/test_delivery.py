@@ -155,14 +155,37 @@ async def test_claim_takes_only_due_rows_and_leases_them(db: Database) -> None:
 async def test_an_expired_lease_is_claimed_again(db: Database) -> None:
     pid = await person(db)
     await add(db, pid, ["k"])
-    first, second = ledger_of(db), DeliveryLedger(db, Metrics(), worker_id=worker("other"))
+    wall = [NOW]
+    first = ledger_of(db, wall=lambda: wall[0])
+    second = DeliveryLedger(db, Metrics(), worker_id=worker("other"), wall=lambda: wall[0])
 
     assert len(await first.claim(NOW)) == 1
-    assert await second.claim(NOW + timedelta(minutes=4)) == []
-    taken = await second.claim(NOW + timedelta(minutes=6))
+    wall[0] = NOW + timedelta(minutes=4)
+    assert await second.claim(NOW) == []
+    wall[0] = NOW + timedelta(minutes=6)
+    taken = await second.claim(NOW)
 
     assert [d.key for d in taken] == ["k"]
     assert taken[0].attempts == 2
+
+
+@pytest.mark.parametrize("pass_time", [NOW - timedelta(days=400), NOW + timedelta(days=400)])
+async def test_leases_run_on_the_real_clock_whatever_time_a_pass_works_for(
+    db: Database, pass_time: datetime
+) -> None:
+    # `oneonone tick --at` works "as if the clock read" another time; a live replica must
+    # neither take its claims for expired orphans nor see rows claimed for days to come.
+    pid = await person(db)
+    await add(db, pid, ["k"], due=pass_time - timedelta(minutes=1))
+    wall = [NOW]
+    replay = ledger_of(db, wall=lambda: wall[0])
+    live = DeliveryLedger(db, Metrics(), worker_id=worker("live"), wall=lambda: wall[0])
+
+    assert len(await replay.claim(pass_time)) == 1
+    assert (await rows(db))["k"].claimed_at == NOW
+    assert await live.claim(NOW + timedelta(days=500)) == []  # due, but leased just now
+    wall[0] = NOW + timedelta(minutes=6)
+    assert [d.key for d in await live.claim(NOW + timedelta(days=500))] == ["k"]
 
 
 async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
@@ -425,6 +448,24 @@ async def test_the_first_tick_releases_orphans_and_sends_them(db: Database) -> N
     assert report.released == 1
     assert report.sent == 1
     assert sender.sent == ["k"]
+
+
+async def test_a_send_held_up_by_rate_limits_past_half_its_lease_is_given_back(
+    db: Database,
+) -> None:
+    pid = await person(db)
+    await add(db, pid, ["k"])
+    ledger = ledger_of(db, lease=timedelta(seconds=0.2))
+    sender = Recorder(fail={"k": DeliveryFailed("ratelimited", permanent=False, retry_after=0.3)})
+
+    outcome = await ledger.send_due(NOW, {"test": sender})
+
+    row = (await rows(db))["k"]
+    assert outcome.sent == 0
+    assert (row.status, row.claimed_by) == (DeliveryStatus.pending, None)
+    # Given back for another pass, not counted as a failed attempt with an error.
+    assert row.last_error is None
+    assert row.due_at == NOW
 
 
 async def test_a_claim_held_past_half_its_lease_is_given_back_unsent(db: Database) -> None:
