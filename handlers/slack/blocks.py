@@ -10,6 +10,7 @@ Block = dict[str, Any]
 
 # Slack's limits (DESIGN.md "Platform facts").
 MAX_VIEW_BLOCKS = 100
+MAX_MESSAGE_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
 
 
@@ -36,6 +37,12 @@ def header(text: str) -> Block:
 
 def divider() -> Block:
     return {"type": "divider"}
+
+
+def message_blocks(body: list[Block], tail: list[Block]) -> list[Block]:
+    """A message's blocks within Slack's limit, cutting the body and never the tail (its
+    buttons and privacy line)."""
+    return body[: MAX_MESSAGE_BLOCKS - len(tail)] + tail
 
 
 def lines_as_sections(lines: list[str]) -> list[Block]:

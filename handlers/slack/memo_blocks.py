@@ -52,6 +52,7 @@ from handlers.slack.blocks import (
     cut,
     divider,
     lines_as_sections,
+    message_blocks,
     mrkdwn_escape,
     section,
 )
@@ -155,8 +156,7 @@ def memo_parent(notice: MemoParent, locale: str, timezone: str) -> Rendered:
         blocks.append(
             section(t(locale, "memo.parent_focus") + "\n" + _quote(notice.next_focus, 1500))
         )
-    blocks.append(context(t(locale, "memo.parent_howto")))
-    blocks.append(context(t(locale, "privacy.notice")))
+    tail = [context(t(locale, "memo.parent_howto")), context(t(locale, "privacy.notice"))]
     text = t(
         locale,
         "memo.parent_fallback",
@@ -164,7 +164,7 @@ def memo_parent(notice: MemoParent, locale: str, timezone: str) -> Rendered:
         leader=notice.leader_name,
         member=notice.member_name,
     )
-    return Rendered(text=text, blocks=blocks[:50])
+    return Rendered(text=text, blocks=message_blocks(blocks, tail))
 
 
 def start_result_text(result: StartResult, locale: str) -> str:

@@ -49,6 +49,7 @@ from handlers.slack.blocks import (
     divider,
     header,
     lines_as_sections,
+    message_blocks,
     mrkdwn_escape,
     section,
 )
@@ -644,10 +645,12 @@ def render_member_reminder(notice: MemberReminder, locale: str, timezone: str) -
         button = pb.button(
             t(locale, "button.pick"), ids.OPEN_PICKER, str(notice.pair_id), primary=True
         )
-    blocks.append({"type": "actions", "elements": [button]})
+    tail: list[Block] = [
+        {"type": "actions", "elements": [button]},
+        context(t(locale, "privacy.notice")),
+    ]
     blocks += _action_item_blocks(notice.action_items, locale)
-    blocks.append(context(t(locale, "privacy.notice")))
-    return Rendered(text=text, blocks=blocks[:50])
+    return Rendered(text=text, blocks=message_blocks(blocks, tail))
 
 
 @renders(LeaderDigest)
@@ -684,21 +687,14 @@ def render_digest(notice: LeaderDigest, locale: str, timezone: str) -> Rendered:
         ]
         blocks.append(section(t(locale, "schedule.digest.tips_title")))
         blocks += lines_as_sections(lines)
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [
-                pb.button(
-                    t(locale, "schedule.button.start"),
-                    ids.MEMO_START,
-                    str(notice.slot_id),
-                    primary=True,
-                )
-            ],
-        }
+    start = pb.button(
+        t(locale, "schedule.button.start"), ids.MEMO_START, str(notice.slot_id), primary=True
     )
-    blocks.append(context(t(locale, "schedule.digest.footer", member=member)))
-    return Rendered(text=text, blocks=blocks[:50])
+    tail: list[Block] = [
+        {"type": "actions", "elements": [start]},
+        context(t(locale, "schedule.digest.footer", member=member)),
+    ]
+    return Rendered(text=text, blocks=message_blocks(blocks, tail))
 
 
 @renders(DidItHappen)

@@ -30,7 +30,16 @@ from bot.services.tips import (
 )
 from bot.services.tips_catalog import TOPIC_GROUPS
 from handlers.slack import ids
-from handlers.slack.blocks import Block, context, cut, divider, header, mrkdwn_escape, section
+from handlers.slack.blocks import (
+    Block,
+    context,
+    cut,
+    divider,
+    header,
+    message_blocks,
+    mrkdwn_escape,
+    section,
+)
 from handlers.slack.renderers import Rendered, renders
 
 ANY = "any"  # the "no filter" option (an option's value cannot be empty)
@@ -662,8 +671,7 @@ def render_weekly(notice: TipsWeekly, locale: str, timezone: str) -> Rendered:
         body = cut(card.body, WEEKLY_BODY_PREVIEW)
         blocks.append(section(f"*{mrkdwn_escape(card.title)}*\n{mrkdwn_escape(body)}"))
         blocks.append(context(tags_line(card, locale)))
-    blocks.append(context(t(locale, "tips.weekly.footer")))
-    return Rendered(title, blocks[:50])
+    return Rendered(title, message_blocks(blocks, [context(t(locale, "tips.weekly.footer"))]))
 
 
 @renders(TipThanks)
