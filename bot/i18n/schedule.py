@@ -103,6 +103,9 @@ JA: dict[str, str] = {
     "schedule.move.error.past": "これから先の日時を選んでください。",
     "schedule.move.error.taken": "その日時にはすでに1on1の予定があります。",
     "schedule.move.error.closed": "この1on1はすでに実施済みのため、日時を変更できません。",
+    "schedule.move.error.cancelled": (
+        "この回は予定の変更で取り消されています。新しい予定はHomeの「1on1のリズム」で確認できます。"
+    ),
     # The guard
     "schedule.nudge.body": "{other}さんとの1on1({when})は実施できませんでした。次の定例({next})を待たずに、今回の周期のうちに15分だけでも時間を取りませんか？",
     "schedule.nudge.body_no_next": "{other}さんとの1on1({when})は実施できませんでした。近いうちに、15分だけでも時間を取りませんか？",
@@ -225,6 +228,9 @@ EN: dict[str, str] = {
     "schedule.move.error.past": "Please choose a date and time in the future.",
     "schedule.move.error.taken": "There is already a 1on1 planned at that time.",
     "schedule.move.error.closed": "This 1on1 was already held, so it can't be moved.",
+    "schedule.move.error.cancelled": (
+        "This 1on1 was cancelled when the schedule changed. Home shows the new dates."
+    ),
     # The guard
     "schedule.nudge.body": "Your 1on1 with {other} ({when}) didn't happen. Rather than waiting for the next regular one ({next}), could you find even 15 minutes within this cycle?",
     "schedule.nudge.body_no_next": "Your 1on1 with {other} ({when}) didn't happen. Could you find even 15 minutes soon?",

@@ -86,7 +86,8 @@ class Outcome(StrEnum):
 
 
 class InvalidMove(Exception):
-    """A new time that cannot be used; `code` is "past", "taken" or "closed"."""
+    """A new time that cannot be used; `code` is "past", "taken", "closed" (held) or
+    "cancelled" (the cadence that planned it was changed or stopped)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -685,6 +686,8 @@ class SlotService:
                 assert target is not None
                 assert target.id is not None
                 return MoveResult(view, target.id, target.starts_at, False)
+            if slot.state is SlotState.cancelled:
+                raise InvalidMove("cancelled")
             if slot.state not in (SlotState.planned, SlotState.skipped, SlotState.unknown):
                 raise InvalidMove("closed")
             zone = pair.timezone or self._people.timezone_of(leader)

@@ -967,3 +967,34 @@ async def test_the_default_zone_is_the_leaders_own_as_slack_knows_it(org: LocalS
         learned = await session.get(Person, leader)
     assert learned is not None
     assert learned.timezone == "America/New_York"
+
+
+async def test_a_slot_cancelled_by_a_new_cadence_says_so_when_someone_tries_to_move_it(
+    org: LocalStack,
+) -> None:
+    pair = await pair_of(org, MEMBER_TANAKA)
+    assert pair.id is not None
+    await set_cadence(org, LEADER_SALES, pair.id)
+    [first, *_] = await planned(org, pair.id)
+    await set_cadence(org, LEADER_SALES, pair.id, frequency="weekly", weekday=3, at="15:00")
+    cancelled = next(s for s in await slots_of(org, pair.id) if s.id == first.id)
+    assert cancelled.state is SlotState.cancelled
+
+    # The move modal, opened from the earlier DM before the cadence changed.
+    modal = {
+        "id": "VOPENEDEARLIER",
+        "type": "modal",
+        "callback_id": ids.MOVE_CALLBACK,
+        "private_metadata": json.dumps({"slot_id": first.id}),
+        "blocks": [],
+    }
+    answer = await org.driver.view_submission(
+        LEADER_SALES, modal, move_values(date(2031, 6, 5), "10:00")
+    )
+
+    assert answer.json()["response_action"] == "errors"
+    message = answer.json()["errors"][ids.MOVE_DATE_BLOCK]
+    assert "取り消されています" in message
+    assert "実施済み" not in message
+    still = next(s for s in await slots_of(org, pair.id) if s.id == first.id)
+    assert (still.state, still.moved_to_slot_id) == (SlotState.cancelled, None)
