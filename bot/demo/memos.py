@@ -163,7 +163,10 @@ async def chapter(stack: LocalStack, out: Callable[[str], None]) -> None:
     pair = await _pair(stack, MEMBER)
     slot_id = await _add_slot(stack, pair.id or 0, now + timedelta(minutes=3))
     await _confirm_picks(stack, now)
-    out("田中 翔太 confirms his picks for today's 1on1 with 佐藤 健一 (starting in 3 minutes).\n")
+    out(
+        "Back to the real clock, with a 1on1 of 佐藤 健一 and 田中 翔太 starting in 3 minutes;"
+        " 田中 confirms his picks for it.\n"
+    )
 
     await tick.run(now + timedelta(minutes=3))
     slot = await _slot(stack, slot_id)
@@ -206,7 +209,10 @@ async def chapter(stack: LocalStack, out: Callable[[str], None]) -> None:
         },
     )
     _expect(answer.status == 200 and not answer.text.strip(), "the TODO should be saved")
-    out("  │ saved: owner 田中, due by the next 1on1 (the message gets a :pushpin:)")
+    out(
+        "  │ 佐藤 rewrites it as 「提案書ドラフトを水曜までに共有する」, makes 田中 the owner"
+        " and saves: due by the next 1on1 (the message gets a :pushpin:)"
+    )
 
     # The schedule chapter shows 佐藤 answering "did it happen?"; here the answer is recorded
     # the same way, and the tick asks 田中 for his reflection.
