@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 from types import TracebackType
-from typing import Self
+from typing import Self, TypedDict
 
 from bot.app import Runtime, build_runtime
 from bot.config import Settings
@@ -90,15 +90,36 @@ class LocalStack:
     async def import_org(self, csv_text: str) -> ImportReport:
         """Import people into the database and make them known to the stand-in's Slack."""
         report = await import_org(self.runtime.db, csv_text)
-        for row in csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))):
-            slack_id = (row.get("slack_id") or "").strip()
-            if slack_id:
-                locale = (row.get("locale") or "").strip() or self.locale
-                self.standin.add_user(
-                    slack_id,
-                    name=row["name"].strip(),
-                    email=row["email"].strip().lower(),
-                    locale="en-US" if locale.startswith("en") else "ja-JP",
-                    tz=(row.get("timezone") or "").strip() or self.timezone,
-                )
+        for user in slack_users(csv_text, locale=self.locale, timezone=self.timezone):
+            self.standin.add_user(**user)
         return report
+
+
+class SlackUser(TypedDict):
+    user_id: str
+    name: str
+    email: str
+    locale: str
+    tz: str
+
+
+def slack_users(csv_text: str, *, locale: str, timezone: str) -> list[SlackUser]:
+    """`SlackStandin.add_user` arguments for everyone with a Slack id in an org CSV.
+
+    Apart from `LocalStack` so a stand-in running in another process can learn the same org.
+    """
+    users: list[SlackUser] = []
+    for row in csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))):
+        slack_id = (row.get("slack_id") or "").strip()
+        if slack_id:
+            own_locale = (row.get("locale") or "").strip() or locale
+            users.append(
+                {
+                    "user_id": slack_id,
+                    "name": row["name"].strip(),
+                    "email": row["email"].strip().lower(),
+                    "locale": "en-US" if own_locale.startswith("en") else "ja-JP",
+                    "tz": (row.get("timezone") or "").strip() or timezone,
+                }
+            )
+    return users
