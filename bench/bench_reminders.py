@@ -1,7 +1,7 @@
 """10,000 reminders due in the same minute, through a Slack-like workspace cap.
 
     python -m bench.bench_reminders [--reminders 10000] [--cap 80]
-        [--mode both|wired|paused|ledger]
+        [--mode both|wired|ledger]
         [--database-url URL] [--strict]
 
 Builds an organisation of --reminders members with a 1on1 tomorrow, makes every member's
@@ -11,13 +11,12 @@ Retry-After). Then the real tick sends everything and the bench checks that ever
 exactly one reminder, and compares the time taken with the time the cap itself allows:
 (reminders - the one-second burst) / cap. Target: within 1.1x. Two wirings are measured:
 
-- wired: the messenger as `oneonone serve` builds it, whose Slack client retries each 429 on
-  its own (slack_sdk's handler, which sleeps Retry-After plus up to a second of jitter);
-- paused: the messenger's client with `PausingRateLimitHandler` (handlers/slack/schedule.py),
-  which shares the Delivery ledger's gate: a 429 pauses every send of the process for exactly
-  Retry-After, and they resume together (the wiring proposed for `oneonone serve`);
-- ledger (not in "both"): a client that leaves 429s to the Delivery ledger, which pauses and
-  retries the same way.
+- wired: the messenger as `oneonone serve` builds it (bot/app.py build_core): its Slack client
+  answers a 429 with `PausingRateLimitHandler` (handlers/slack/schedule.py), which shares the
+  Delivery ledger's gate, so a 429 pauses every send of the process for exactly Retry-After
+  and they resume together;
+- ledger: a client that leaves 429s to the Delivery ledger, which pauses and retries the same
+  way one level up.
 
 Uses a fresh SQLite file unless --database-url names an *empty* database.
 Exit status: 1 when a reminder is lost or sent twice, 2 with --strict when a measured wiring
@@ -55,7 +54,6 @@ from bot.services.people import PeopleService
 from bot.services.slots import Kind, delivery_key
 from bot.standin.slack_api import SlackStandin
 from handlers.slack.messenger import SlackMessenger
-from handlers.slack.schedule import PausingRateLimitHandler
 from storage.db import Database
 from storage.models import DeliveryStatus
 
@@ -189,20 +187,14 @@ async def build(mode: str, standin: SlackStandin, url: str) -> Services:
         AsyncConnectionErrorRetryHandler(max_retry_count=3),
         AsyncServerErrorRetryHandler(max_retry_count=3),
     ]
-    pausing = PausingRateLimitHandler()
-    if mode == "paused":
-        handlers.append(pausing)
     client = AsyncWebClient(token=standin.token, base_url=standin.api_url, retry_handlers=handlers)
 
     def factory(people: PeopleService) -> Messenger:
         return SlackMessenger(client, people)
 
-    services = build_services(
+    return build_services(
         db, messenger_factory=factory, default_locale="ja", default_timezone="Asia/Tokyo"
     )
-    # One gate for the client's 429s and the ledger's sends: the whole process pauses.
-    pausing.gate = services.ledger.gate
-    return services
 
 
 async def pending(db: Database) -> int:
@@ -251,7 +243,7 @@ async def measure(mode: str, url: str, args: argparse.Namespace) -> Result:
 
 
 async def run(args: argparse.Namespace) -> int:
-    modes = ("wired", "paused") if args.mode == "both" else (args.mode,)
+    modes = ("wired", "ledger") if args.mode == "both" else (args.mode,)
     results: list[Result] = []
     for mode in modes:
         if args.database_url:
@@ -281,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--cap", type=float, default=80.0)
-    parser.add_argument("--mode", choices=("both", "wired", "paused", "ledger"), default="both")
+    parser.add_argument("--mode", choices=("both", "wired", "ledger"), default="both")
     parser.add_argument(
         "--database-url", default=None, help="an empty database (default: a fresh SQLite file)"
     )
