@@ -586,7 +586,7 @@ def test_the_tick_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_reminders_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
-    status = bench_reminders.main(["--reminders", "30", "--cap", "500", "--mode", "paused"])
+    status = bench_reminders.main(["--reminders", "30", "--cap", "500", "--mode", "ledger"])
 
     out = capsys.readouterr().out
     assert status == 0, out
