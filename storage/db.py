@@ -3,22 +3,33 @@
 People write `sqlite:///file.db` or `postgresql://...`; we pick the async driver for them.
 SQLite runs in WAL mode with a busy timeout, and write transactions begin IMMEDIATE so two
 writers queue for the lock up front instead of failing half-way with "database is locked".
+
+`Database.fetch_all` is the hot-path read: Core statements in, plain tuples out. On SQLite
+every step of an ordinary execute (cursor, execute, fetch, close, the pool's reset) is a trip
+to aiosqlite's worker thread and back, each one a GIL hand-over; `fetch_all` runs all its
+statements in one trip to a read-only connection on a thread of its own, which costs a tenth
+as much per request.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.engine import URL, Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 _WRITE_OPTION = "oneonone_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+SQLITE_POOL_SIZE = 15
 
 
 def async_url(url: str) -> URL:
@@ -54,8 +65,53 @@ def _install_sqlite_hooks(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+Processor = Callable[[Any], Any] | None
+Query = tuple[sa.Select[Any], Mapping[str, Any]]
+_REQUIRED = object()
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A statement compiled once for the SQLite reader: SQL text, how to bind, how to read."""
+
+    sql: str
+    # (parameter key, value when the caller gives none, bind processor) in placeholder order
+    binds: tuple[tuple[str, Any, Processor], ...]
+    results: tuple[Processor, ...]
+
+
+def _bind_values(prepared: _Prepared, params: Mapping[str, Any]) -> list[Any]:
+    values = []
+    for key, default, process in prepared.binds:
+        value = params.get(key, default)
+        if value is _REQUIRED:
+            raise sa.exc.ArgumentError(f"a value is required for bind parameter {key!r}")
+        values.append(process(value) if process is not None else value)
+    return values
+
+
+def _prepare(statement: sa.Select[Any], dialect: Dialect) -> _Prepared | None:
+    """None when the statement needs per-call rendering (expanding IN and the like)."""
+    compiled = statement.compile(dialect=dialect)
+    if compiled.positiontup is None or compiled.post_compile_params:
+        return None
+    binds = []
+    for name in compiled.positiontup:
+        bind = compiled.binds[name]
+        if bind.callable is not None:
+            return None
+        default = _REQUIRED if bind.required else bind.value
+        binds.append((bind.key, default, bind.type.dialect_impl(dialect).bind_processor(dialect)))
+    # The same conversions SQLAlchemy applies to bound values and to result columns.
+    results = tuple(
+        column.type.dialect_impl(dialect).result_processor(dialect, None)
+        for column in statement.selected_columns
+    )
+    return _Prepared(compiled.string, tuple(binds), results)
+
+
 class Database:
-    """One engine per process; `read()` and `write()` hand out sessions."""
+    """One engine per process; `read()` and `write()` hand out sessions, `fetch()` rows."""
 
     def __init__(self, url: str, *, echo: bool = False, pool_size: int = 10) -> None:
         self.url = async_url(url)
@@ -64,6 +120,13 @@ class Database:
         if self.is_sqlite:
             # A file cannot drop the connection under us, so no pre-ping round trip.
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+            # Every aiosqlite connection is a thread of its own, and overflow connections are
+            # closed on return: with more requests in flight than the pool holds, most of them
+            # would start and stop a thread and reopen the file. Keep every connection instead,
+            # and no more of them than before, so writers still queue here, in order, rather
+            # than in SQLite's busy handler.
+            kwargs["pool_size"] = SQLITE_POOL_SIZE
+            kwargs["max_overflow"] = 0
         else:
             # A server can restart; pre-ping turns a stale pooled connection into a fresh one.
             kwargs["pool_pre_ping"] = True
@@ -78,6 +141,10 @@ class Database:
             class_=AsyncSession,
             expire_on_commit=False,
         )
+        self._prepared: dict[sa.Select[Any], _Prepared | None] = {}
+        # Used only on the reader thread, created there on its first read.
+        self._reader: sqlite3.Connection | None = None
+        self._reader_pool: ThreadPoolExecutor | None = None
 
     @property
     def is_sqlite(self) -> bool:
@@ -98,9 +165,86 @@ class Database:
         async with self._write() as session, session.begin():
             yield session
 
+    async def fetch(
+        self, statement: sa.Select[Any], params: Mapping[str, Any] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Rows of one read-only statement as plain tuples (see `fetch_all`)."""
+        return (await self.fetch_all((statement, params or {})))[0]
+
+    async def fetch_all(self, *queries: Query) -> list[list[tuple[Any, ...]]]:
+        """Rows of each read-only (statement, params) as plain tuples, values converted as
+        SQLAlchemy converts them; on SQLite all of them in one trip to the reader thread.
+
+        Build each statement once and reuse it (with bind parameters): on SQLite it is compiled
+        on first use and kept. A SQLite read sees every transaction committed before the call
+        (WAL; each statement reads the latest snapshot), so nothing written here is stale.
+        """
+        batch = [(self._sqlite_prepared(stmt), params) for stmt, params in queries]
+        if not batch or any(prepared is None for prepared, _ in batch):
+            async with self.engine.connect() as conn:
+                return [
+                    [tuple(row) for row in await conn.execute(stmt, dict(params))]
+                    for stmt, params in queries
+                ]
+        jobs = [
+            (prepared, _bind_values(prepared, params)) for prepared, params in batch if prepared
+        ]
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reader_thread(), self._run_reads, jobs)
+
+    def _sqlite_prepared(self, statement: sa.Select[Any]) -> _Prepared | None:
+        if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
+            # An in-memory database exists only inside the engine's own connection.
+            return None
+        if statement not in self._prepared:
+            self._prepared[statement] = _prepare(statement, self.engine.dialect)
+        return self._prepared[statement]
+
+    def _reader_thread(self) -> ThreadPoolExecutor:
+        if self._reader_pool is None:
+            # One thread and one connection: a read takes microseconds, so more threads
+            # would only contend for the GIL.
+            self._reader_pool = ThreadPoolExecutor(1, thread_name_prefix="sqlite-reader")
+        return self._reader_pool
+
+    def _run_reads(self, jobs: list[tuple[_Prepared, list[Any]]]) -> list[list[tuple[Any, ...]]]:
+        """On the reader thread: run the statements and convert what they return."""
+        if self._reader is None:
+            assert self.url.database is not None
+            reader = sqlite3.connect(
+                self.url.database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None
+            )
+            reader.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            # This connection only ever reads; make SQLite refuse anything else.
+            reader.execute("PRAGMA query_only=ON")
+            self._reader = reader
+        results = []
+        for prepared, values in jobs:
+            rows = self._reader.execute(prepared.sql, values).fetchall()
+            processors = prepared.results
+            if any(processors):
+                rows = [
+                    tuple(
+                        value if process is None or value is None else process(value)
+                        for process, value in zip(processors, row, strict=True)
+                    )
+                    for row in rows
+                ]
+            results.append(rows)
+        return results
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
             await conn.execute(sa.text("SELECT 1"))
 
     async def dispose(self) -> None:
+        if self._reader_pool is not None:
+            pool, self._reader_pool = self._reader_pool, None
+            await asyncio.get_running_loop().run_in_executor(pool, self._close_reader)
+            pool.shutdown(wait=False)
         await self.engine.dispose()

@@ -1,0 +1,56 @@
+"""`Database.fetch_all`: the hot-path read returns what an ordinary execute returns."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+
+from storage.db import Database
+from storage.models import Pair, PairKind, Person, Slot, SlotState
+
+NOW = datetime(2026, 4, 1, 9, 0, tzinfo=UTC)
+
+
+async def _pair(db: Database) -> tuple[int, int]:
+    async with db.write() as session:
+        leader = Person(email="lead@example.com", name="Lead", slack_id="U0LEAD")
+        member = Person(email="mem@example.com", name="Mem", slack_id="U0MEM")
+        session.add_all([leader, member])
+        await session.flush()
+        assert leader.id is not None
+        assert member.id is not None
+        pair = Pair(leader_id=leader.id, member_id=member.id, kind=PairKind.mentor)
+        session.add(pair)
+        await session.flush()
+        assert pair.id is not None
+        session.add(Slot(pair_id=pair.id, starts_at=NOW + timedelta(days=1)))
+        return pair.id, member.id
+
+
+async def test_rows_match_an_ordinary_execute(db: Database) -> None:
+    pair_id, _ = await _pair(db)
+    pair, slot = Pair.__table__, Slot.__table__  # type: ignore[attr-defined]
+    statement = (
+        sa.select(pair.c.id, pair.c.kind, pair.c.active, slot.c.starts_at, slot.c.state)
+        .join(slot, slot.c.pair_id == pair.c.id)
+        .where(pair.c.id == sa.bindparam("pair_id"), slot.c.starts_at >= sa.bindparam("now"))
+    )
+    async with db.engine.connect() as conn:
+        expected = [
+            tuple(r) for r in await conn.execute(statement, {"pair_id": pair_id, "now": NOW})
+        ]
+    (rows,) = await db.fetch_all((statement, {"pair_id": pair_id, "now": NOW}))
+    assert rows == expected
+    assert rows == [(pair_id, PairKind.mentor, True, NOW + timedelta(days=1), SlotState.planned)]
+    assert rows[0][3].tzinfo is not None
+
+
+async def test_a_committed_write_is_seen_by_the_next_read(db: Database) -> None:
+    _, member_id = await _pair(db)
+    person = Person.__table__  # type: ignore[attr-defined]
+    statement = sa.select(person.c.name).where(person.c.id == sa.bindparam("id"))
+    assert await db.fetch(statement, {"id": member_id}) == [("Mem",)]
+    async with db.write() as session:
+        await session.execute(sa.update(person).where(person.c.id == member_id).values(name="New"))
+    assert await db.fetch(statement, {"id": member_id}) == [("New",)]
