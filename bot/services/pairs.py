@@ -8,10 +8,9 @@ from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
-from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.services.people import PERSON_COLUMNS, person_from_row
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Slot, SlotState, UTCDateTime
 
@@ -38,59 +37,112 @@ class PairsOf:
 class PairRow:
     """An active pair with both people and its next planned slot (if any)."""
 
-    pair: Pair
+    pair_id: int
+    kind: PairKind
+    topic_set_id: int | None
     leader: Person
     member: Person
-    next_slot: Slot | None
+    next_slot_id: int | None
+    next_slot_at: datetime | None
 
     def view(self) -> PairView:
         return PairView(
-            pair_id=self.pair.id or 0,
-            kind=self.pair.kind,
-            leader_id=self.pair.leader_id,
+            pair_id=self.pair_id,
+            kind=self.kind,
+            leader_id=self.leader.id or 0,
             leader_name=self.leader.name,
-            member_id=self.pair.member_id,
+            member_id=self.member.id or 0,
             member_name=self.member.name,
-            next_slot_id=self.next_slot.id if self.next_slot else None,
-            next_slot_at=self.next_slot.starts_at if self.next_slot else None,
+            next_slot_id=self.next_slot_id,
+            next_slot_at=self.next_slot_at,
         )
+
+
+_PERSON_WIDTH = len(PERSON_COLUMNS)
 
 
 @cache
-def _pair_rows_statement(by: str) -> Any:
-    """Built once per process: building this statement costs more than running it."""
-    leader = aliased(Person, name="leader")
-    member = aliased(Person, name="member")
+def pair_rows_statement(by: str) -> sa.Select[Any]:
+    """Built once per process: building this statement costs more than running it.
+
+    Plain columns, no ORM entities: rows come back as tuples (see `rows_from`). ``active`` is
+    checked in Python rather than in the WHERE clause: a person has a handful of pairs, and
+    with it there SQLite walks every active pair instead of the leader / member indexes.
+    """
+    pair = Pair.__table__  # type: ignore[attr-defined]
+    slot = Slot.__table__  # type: ignore[attr-defined]
+    person = Person.__table__  # type: ignore[attr-defined]
+    leader = person.alias("leader")
+    member = person.alias("member")
+    next_slot = slot.alias("next_slot")
     next_slot_id = (
-        select(Slot.id)
+        sa.select(slot.c.id)
         .where(
-            Slot.pair_id == Pair.id,
-            Slot.state == SlotState.planned,
-            col(Slot.starts_at) >= sa.bindparam("now", type_=UTCDateTime()),
+            slot.c.pair_id == pair.c.id,
+            # CAST keeps SQLite (which has no statistics) on the (pair_id, starts_at) unique
+            # index instead of walking every planned slot of every pair by (state, starts_at).
+            sa.cast(slot.c.state, sa.String) == SlotState.planned.value,
+            slot.c.starts_at >= sa.bindparam("now", type_=UTCDateTime()),
         )
-        .order_by(col(Slot.starts_at))
+        .order_by(slot.c.starts_at)
         .limit(1)
-        .correlate(Pair)
+        .correlate(pair)
         .scalar_subquery()
     )
     if by == "person":
         person_id: sa.BindParameter[int] = sa.bindparam("person_id")
-        which = sa.or_(col(Pair.leader_id) == person_id, col(Pair.member_id) == person_id)
+        which = sa.or_(pair.c.leader_id == person_id, pair.c.member_id == person_id)
     else:
-        which = col(Pair.id) == sa.bindparam("pair_id")
+        which = pair.c.id == sa.bindparam("pair_id")
     return (
-        select(Pair, leader, member, Slot)
-        .join(leader, col(leader.id) == Pair.leader_id)
-        .join(member, col(member.id) == Pair.member_id)
-        .outerjoin(Slot, col(Slot.id) == next_slot_id)
-        .where(
-            which,
-            col(Pair.active).is_(True),
-            col(leader.active).is_(True),
-            col(member.active).is_(True),
+        sa.select(
+            pair.c.id,
+            pair.c.kind,
+            pair.c.topic_set_id,
+            pair.c.active,
+            next_slot.c.id,
+            next_slot.c.starts_at,
+            *leader.c,
+            *member.c,
         )
-        .order_by(member.name, col(Pair.id))
+        .join(leader, leader.c.id == pair.c.leader_id)
+        .join(member, member.c.id == pair.c.member_id)
+        .outerjoin(next_slot, next_slot.c.id == next_slot_id)
+        .where(which)
+        .order_by(member.c.name, pair.c.id)
     )
+
+
+def rows_from(rows: list[tuple[Any, ...]]) -> list[PairRow]:
+    """Active pairs (both people active too) from `pair_rows_statement` tuples."""
+    found: list[PairRow] = []
+    active = PERSON_COLUMNS.index("active")
+    for row in rows:
+        pair_id, kind, topic_set_id, pair_active, slot_id, slot_at = row[:6]
+        leader = row[6 : 6 + _PERSON_WIDTH]
+        member = row[6 + _PERSON_WIDTH :]
+        if not (pair_active and leader[active] and member[active]):
+            continue
+        found.append(
+            PairRow(
+                pair_id=pair_id,
+                kind=PairKind(kind),
+                topic_set_id=topic_set_id,
+                leader=person_from_row(leader),
+                member=person_from_row(member),
+                next_slot_id=slot_id,
+                next_slot_at=slot_at,
+            )
+        )
+    return found
+
+
+def _params(
+    now: datetime, person_id: int | None, pair_id: int | None
+) -> tuple[str, dict[str, Any]]:
+    if person_id is not None:
+        return "person", {"person_id": person_id, "now": now}
+    return "pair", {"pair_id": pair_id, "now": now}
 
 
 async def pair_rows(
@@ -100,13 +152,20 @@ async def pair_rows(
     person_id: int | None = None,
     pair_id: int | None = None,
 ) -> list[PairRow]:
-    """Active pairs of a person (or the one pair), people and next slot in one statement."""
-    if person_id is not None:
-        stmt, params = _pair_rows_statement("person"), {"person_id": person_id, "now": now}
-    else:
-        stmt, params = _pair_rows_statement("pair"), {"pair_id": pair_id, "now": now}
-    result = await session.exec(stmt, params=params)
-    return [PairRow(pair, leader, member, slot) for pair, leader, member, slot in result.all()]
+    """Active pairs of a person (or the one pair), people and next slot, inside ``session``
+    (a write transaction sees its own changes)."""
+    by, params = _params(now, person_id, pair_id)
+    conn = await session.connection()
+    result = await conn.execute(pair_rows_statement(by), params)
+    return rows_from([tuple(row) for row in result])
+
+
+async def fetch_pair_rows(
+    db: Database, *, now: datetime, person_id: int | None = None, pair_id: int | None = None
+) -> list[PairRow]:
+    """The same as `pair_rows`, outside any transaction: the cheap read for entry points."""
+    by, params = _params(now, person_id, pair_id)
+    return rows_from(await db.fetch(pair_rows_statement(by), params))
 
 
 def split(rows: list[PairRow], person_id: int) -> PairsOf:
@@ -123,5 +182,4 @@ class PairService:
 
     async def pairs_of(self, person_id: int, *, now: datetime) -> PairsOf:
         """Active pairs the person belongs to, each with its next planned slot."""
-        async with self._db.read() as session:
-            return split(await pair_rows(session, now=now, person_id=person_id), person_id)
+        return split(await fetch_pair_rows(self._db, now=now, person_id=person_id), person_id)

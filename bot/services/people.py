@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
+from functools import cache
+from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
@@ -18,6 +22,26 @@ logger = logging.getLogger("oneonone.people")
 
 PERSON_CACHE_SECONDS = 30.0
 PERSON_CACHE_MAX = 50_000
+
+
+PERSON_COLUMNS = tuple(c.name for c in Person.__table__.columns)  # type: ignore[attr-defined]
+
+
+def person_from_row(values: Sequence[Any]) -> Person:
+    """A Person from a row of all its columns (in table order), as read by a plain statement.
+
+    A full instance (not `model_construct`): callers may set attributes on it, which needs
+    SQLAlchemy's instance state.
+    """
+    return Person(**dict(zip(PERSON_COLUMNS, values, strict=True)))
+
+
+@cache
+def _by_slack_id_statement() -> sa.Select[Any]:
+    person = Person.__table__  # type: ignore[attr-defined]
+    return sa.select(*person.c).where(
+        person.c.slack_id == sa.bindparam("slack_id"), person.c.active.is_(True)
+    )
 
 
 class PeopleService:
@@ -44,12 +68,8 @@ class PeopleService:
         now = time.monotonic()
         if cached is not None and now - cached[0] < PERSON_CACHE_SECONDS:
             return cached[1]
-        async with self._db.read() as session:
-            person = (
-                await session.exec(
-                    select(Person).where(Person.slack_id == slack_id, col(Person.active).is_(True))
-                )
-            ).first()
+        rows = await self._db.fetch(_by_slack_id_statement(), {"slack_id": slack_id})
+        person = person_from_row(rows[0]) if rows else None
         if person is not None:
             if len(self._cache) >= PERSON_CACHE_MAX:
                 self._cache.clear()

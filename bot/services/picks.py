@@ -11,6 +11,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,7 +20,15 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation, department_topic_set_key
-from bot.services.pairs import PairRow, PairService, PairsOf, pair_rows, split
+from bot.services.pairs import (
+    PairRow,
+    PairService,
+    PairsOf,
+    pair_rows,
+    pair_rows_statement,
+    rows_from,
+    split,
+)
 from storage.db import Database
 from storage.models import Agenda, AgendaItem, Pair, Person, Slot, SlotState, Topic, TopicSet
 
@@ -190,10 +200,17 @@ class _Catalog:
 AgendaKey = tuple[int, int | None]  # (pair id, slot id or None for "next, unscheduled")
 
 
+class _Item(NamedTuple):
+    topic_id: int | None
+    free_topic: str | None
+    expectation: str
+    note: str | None
+
+
 @dataclass(frozen=True)
 class _AgendaRows:
     updated_at: datetime
-    items: list[AgendaItem]
+    items: list[_Item]
 
 
 class PicksService:
@@ -206,19 +223,25 @@ class PicksService:
         self._catalog_copy = None
 
     async def overview(self, person_id: int, *, now: datetime) -> Overview:
-        """Pairs, pick status and the person's own picks: two statements, one session."""
-        async with self._db.read() as session:
-            rows = await pair_rows(session, now=now, person_id=person_id)
-            catalog = await self._catalog(session, rows)
-            agendas = await _agenda_rows(session, [row.pair.id or 0 for row in rows])
+        """Pairs, pick status and the person's own picks: two plain reads in one trip.
+
+        Every `/1on1` and every Home starts here, so both reads return tuples (no ORM
+        objects) and the agendas are found by person, not by the pair ids just read.
+        """
+        pairs, items = await self._db.fetch_all(
+            (pair_rows_statement("person"), {"person_id": person_id, "now": now}),
+            (_agenda_statement("person"), {"person_id": person_id}),
+        )
+        rows, agendas = rows_from(pairs), _agendas_from(items)
+        catalog = await self._fresh_catalog(rows)
         counts: dict[int, int] = {}
         for row in rows:
             current = _current(agendas, row)
-            counts[row.pair.id or 0] = len(current.items) if current else 0
+            counts[row.pair_id] = len(current.items) if current else 0
         own = {
-            row.pair.id or 0: self._build(row, catalog, agendas)
+            row.pair_id: self._build(row, catalog, agendas)
             for row in rows
-            if row.pair.member_id == person_id
+            if row.member.id == person_id
         }
         return Overview(pairs=split(rows, person_id), counts=counts, own_picks=own)
 
@@ -233,29 +256,43 @@ class PicksService:
     async def _one(
         self, actor_id: int, pair_id: int, *, now: datetime, leader_too: bool
     ) -> PairPicks:
+        pairs, items = await self._db.fetch_all(
+            (pair_rows_statement("pair"), {"pair_id": pair_id, "now": now}),
+            (_agenda_statement("pair"), {"pair_id": pair_id}),
+        )
+        rows = rows_from(pairs)
+        if not rows:
+            raise NotAllowed
+        row = rows[0]
+        allowed = {row.member.id, row.leader.id} if leader_too else {row.member.id}
+        if actor_id not in allowed:
+            # The agenda read with the pair is dropped unseen.
+            raise NotAllowed
+        agendas = _agendas_from(items)
+        return self._build(row, await self._fresh_catalog(rows), agendas)
+
+    def _cached_catalog(self, rows: Sequence[PairRow]) -> _Catalog | None:
+        catalog = self._catalog_copy
+        if catalog is None or time.monotonic() - catalog.loaded_at >= CATALOG_TTL_SECONDS:
+            return None
+        # A set created since the copy was made (an admin's new catalog) forces a reload.
+        if any(
+            row.topic_set_id is not None and row.topic_set_id not in catalog.topics_by_set
+            for row in rows
+        ):
+            return None
+        return catalog
+
+    async def _fresh_catalog(self, rows: Sequence[PairRow]) -> _Catalog:
+        catalog = self._cached_catalog(rows)
+        if catalog is not None:
+            return catalog
         async with self._db.read() as session:
-            rows = await pair_rows(session, now=now, pair_id=pair_id)
-            if not rows:
-                raise NotAllowed
-            row = rows[0]
-            allowed = (
-                {row.pair.member_id, row.pair.leader_id} if leader_too else {row.pair.member_id}
-            )
-            if actor_id not in allowed:
-                raise NotAllowed
-            catalog = await self._catalog(session, rows)
-            agendas = await _agenda_rows(session, [pair_id])
-        return self._build(row, catalog, agendas)
+            return await self._catalog(session, rows)
 
     async def _catalog(self, session: AsyncSession, rows: Sequence[PairRow]) -> _Catalog:
-        catalog = self._catalog_copy
-        fresh = catalog is not None and time.monotonic() - catalog.loaded_at < CATALOG_TTL_SECONDS
-        # A set created since the copy was made (an admin's new catalog) forces a reload.
-        unknown = catalog is not None and any(
-            row.pair.topic_set_id is not None and row.pair.topic_set_id not in catalog.topics_by_set
-            for row in rows
-        )
-        if catalog is not None and fresh and not unknown:
+        catalog = self._cached_catalog(rows)
+        if catalog is not None:
             return catalog
         sets = (await session.exec(select(TopicSet.id, TopicSet.key))).all()
         topics = (
@@ -280,8 +317,7 @@ class PicksService:
     def _build(
         self, row: PairRow, catalog: _Catalog, agendas: dict[AgendaKey, _AgendaRows]
     ) -> PairPicks:
-        pair = row.pair
-        set_id = pair.topic_set_id
+        set_id = row.topic_set_id
         if set_id is None:
             set_id = catalog.set_id_by_key.get(department_topic_set_key(row.member.department))
         if set_id is None:
@@ -302,11 +338,11 @@ class PicksService:
                 )
             )
         return PairPicks(
-            pair_id=pair.id or 0,
+            pair_id=row.pair_id,
             leader=row.leader,
             member=row.member,
-            slot_id=row.next_slot.id if row.next_slot else None,
-            slot_at=row.next_slot.starts_at if row.next_slot else None,
+            slot_id=row.next_slot_id,
+            slot_at=row.next_slot_at,
             topics=catalog.topics_by_set.get(set_id, []),
             picks=picks,
             updated_at=current.updated_at if current and picks else None,
@@ -419,27 +455,67 @@ class PicksService:
 
 def _current(agendas: dict[AgendaKey, _AgendaRows], row: PairRow) -> _AgendaRows | None:
     """The agenda of the pair's next 1on1: the slot's own, else the unscheduled one."""
-    pair_id = row.pair.id or 0
-    if row.next_slot is not None and (pair_id, row.next_slot.id) in agendas:
-        return agendas[(pair_id, row.next_slot.id)]
-    return agendas.get((pair_id, None))
+    if row.next_slot_id is not None and (row.pair_id, row.next_slot_id) in agendas:
+        return agendas[(row.pair_id, row.next_slot_id)]
+    return agendas.get((row.pair_id, None))
+
+
+@cache
+def _agenda_statement(by: str) -> sa.Select[Any]:
+    """Agenda items of a person's pairs (or of one pair, or of listed pairs), built once.
+
+    By person, the pairs come from a subquery rather than from ids read just before, so an
+    overview's two reads do not depend on each other; inactive pairs' agendas are simply not
+    looked up afterwards.
+    """
+    agenda = Agenda.__table__  # type: ignore[attr-defined]
+    item = AgendaItem.__table__  # type: ignore[attr-defined]
+    pair = Pair.__table__  # type: ignore[attr-defined]
+    if by == "person":
+        person_id: sa.BindParameter[int] = sa.bindparam("person_id")
+        which = agenda.c.pair_id.in_(
+            sa.select(pair.c.id).where(
+                sa.or_(pair.c.leader_id == person_id, pair.c.member_id == person_id)
+            )
+        )
+    elif by == "pair":
+        which = agenda.c.pair_id == sa.bindparam("pair_id")
+    else:
+        which = agenda.c.pair_id.in_(sa.bindparam("pair_ids", expanding=True))
+    return (
+        sa.select(
+            agenda.c.pair_id,
+            agenda.c.slot_id,
+            agenda.c.updated_at,
+            item.c.topic_id,
+            item.c.free_topic,
+            item.c.expectation,
+            item.c.note,
+        )
+        .join(item, item.c.agenda_id == agenda.c.id)
+        .where(which)
+        .order_by(item.c.position)
+    )
+
+
+def _agendas_from(rows: Sequence[Sequence[Any]]) -> dict[AgendaKey, _AgendaRows]:
+    found: dict[AgendaKey, _AgendaRows] = {}
+    for pair_id, slot_id, updated_at, topic_id, free_topic, expectation, note in rows:
+        found.setdefault((pair_id, slot_id), _AgendaRows(updated_at, [])).items.append(
+            _Item(topic_id, free_topic, expectation, note)
+        )
+    return found
 
 
 async def _agenda_rows(
     session: AsyncSession, pair_ids: Sequence[int]
 ) -> dict[AgendaKey, _AgendaRows]:
+    """Agendas of the listed pairs inside ``session`` (a write sees its own changes)."""
     if not pair_ids:
         return {}
-    result = await session.exec(
-        select(Agenda.pair_id, Agenda.slot_id, Agenda.updated_at, AgendaItem)
-        .join(AgendaItem, col(AgendaItem.agenda_id) == Agenda.id)
-        .where(col(Agenda.pair_id).in_(pair_ids))
-        .order_by(col(AgendaItem.position))
-    )
-    found: dict[AgendaKey, _AgendaRows] = {}
-    for pair_id, slot_id, updated_at, item in result.all():
-        found.setdefault((pair_id, slot_id), _AgendaRows(updated_at, [])).items.append(item)
-    return found
+    conn = await session.connection()
+    result = await conn.execute(_agenda_statement("pairs"), {"pair_ids": list(pair_ids)})
+    return _agendas_from(result.all())
 
 
 def validate_picks(inputs: Sequence[PickInput], allowed_topics: set[int]) -> list[AgendaItem]:
