@@ -83,10 +83,13 @@ async def _story(stack: LocalStack, out: Print) -> None:
         await chapter(stack, out)
 
     member = "U01MEM0004"
+    stack.standin.clear()
     response = await driver.slash_command(member, "help")
     _expect(response.status == 200, "/1on1 help should answer")
+    # Acked at once; the help itself follows through the response URL.
+    (reply,) = await stack.standin.wait_for("response_url")
     out(f"--- {names[member]} types `/1on1 help` (English speaker) ---")
-    out(render_blocks(response.json()["blocks"]))
+    out(render_blocks(reply.args["blocks"]))
 
 
 async def _picks(stack: LocalStack, out: Print, names: dict[str, str]) -> None:

@@ -52,12 +52,15 @@ def register(app: AsyncApp, services: Services) -> None:
                 )
             )
             return
+        # `help` and unknown words alike get the help: a typo should teach, not scold. Ack
+        # first: the caller's language may take the database and, for someone outside the
+        # org data, users.info; the help follows through the response URL.
+        await ack()
+        services.metrics.inc("oneonone_slack_commands_total", name="help")
         locale = await actor.locale()
-        # `help` and unknown words alike get the help: a typo should teach, not scold.
         help_keys = [s.help_key for s in subcommands.SUBCOMMANDS]
-        await ack(
+        await respond(
             response_type="ephemeral",
             blocks=blocks.help_blocks(locale, help_keys),
             text=t(locale, "help.fallback"),
         )
-        services.metrics.inc("oneonone_slack_commands_total", name="help")

@@ -159,10 +159,25 @@ async def test_help_in_the_callers_language(
     org: LocalStack, user: str, text: str, expected: str
 ) -> None:
     response = await org.driver.slash_command(user, text)
+    # Acked at once with an empty body; the help follows through the response URL.
     assert response.status == 200
-    payload = response.json()
+    assert response.text == ""
+    replies = await org.standin.wait_for("response_url")
+    assert len(replies) == 1
+    payload = replies[0].args
+    assert payload["response_id"] == response.sent["response_url"].rsplit("/", 1)[1]
     assert payload["response_type"] == "ephemeral"
     assert expected in json.dumps(payload["blocks"], ensure_ascii=False)
+
+
+async def test_help_for_someone_outside_the_org_is_in_slacks_language(
+    org: LocalStack,
+) -> None:
+    org.standin.add_user("U0OUTSIDER", name="visitor", locale="en-US")
+    response = await org.driver.slash_command("U0OUTSIDER", "help")
+    assert (response.status, response.text) == (200, "")
+    replies = await org.standin.wait_for("response_url")
+    assert "How to use the 1on1 bot" in json.dumps(replies[0].args["blocks"])
 
 
 async def test_database_briefly_away_gets_a_clear_message_and_serving_continues(
