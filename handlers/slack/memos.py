@@ -27,7 +27,15 @@ from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
-from handlers.slack.payload import int_id, load_owned, metadata, now, show_modal, state_values
+from handlers.slack.payload import (
+    int_id,
+    load_owned,
+    metadata,
+    modal_button,
+    now,
+    show_modal,
+    state_values,
+)
 from handlers.slack.subcommands import Invocation, subcommand
 from storage.models import Person
 
@@ -267,26 +275,13 @@ def register(app: AsyncApp, services: Services) -> None:
             client, context["actor"], view["id"], int_id(metadata(view).get("pair_id")), page
         )
 
-    @app.action(ids.MEMO_ADD)
-    async def on_memo_add(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        found = await load_owned(
-            client,
-            body,
-            context["actor"],
-            action.get("value"),
-            lambda person, pair: memos.add_form(person, pair, now=now()),
-            mb.refusal_view,
-        )
-        if found is not None:
-            view = mb.add_entry_view(found.value, locale=found.locale, timezone=found.timezone)
-            await show_modal(client, body, view)
+    modal_button(
+        app,
+        ids.MEMO_ADD,
+        lambda person, pair: memos.add_form(person, pair, now=now()),
+        lambda found: mb.add_entry_view(found.value, locale=found.locale, timezone=found.timezone),
+        mb.refusal_view,
+    )
 
     @app.view(ids.MEMO_ADD_CALLBACK)
     async def on_memo_add_submit(
@@ -354,25 +349,13 @@ def register(app: AsyncApp, services: Services) -> None:
             view = mb.todo_view(draft, locale=locale)
         await client.views_open(trigger_id=trigger_id, view=view)
 
-    @app.action(ids.TODO_ADD)
-    async def on_todo_add(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        found = await load_owned(
-            client,
-            body,
-            context["actor"],
-            action.get("value"),
-            lambda person, pair: items.draft_for_pair(person, pair, now=now()),
-            mb.refusal_view,
-        )
-        if found is not None:
-            await show_modal(client, body, mb.todo_view(found.value, locale=found.locale))
+    modal_button(
+        app,
+        ids.TODO_ADD,
+        lambda person, pair: items.draft_for_pair(person, pair, now=now()),
+        lambda found: mb.todo_view(found.value, locale=found.locale),
+        mb.refusal_view,
+    )
 
     @app.view(ids.TODO_CALLBACK)
     async def on_todo_submit(
@@ -445,26 +428,13 @@ def register(app: AsyncApp, services: Services) -> None:
 
     # --- reflections ---------------------------------------------------------------------------
 
-    @app.action(ids.REFLECTION_OPEN)
-    async def on_reflection_open(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        found = await load_owned(
-            client,
-            body,
-            context["actor"],
-            action.get("value"),
-            lambda person, slot: reflections.form(person, slot, now=now()),
-            mb.refusal_view,
-        )
-        if found is not None:
-            view = mb.reflection_view(found.value, locale=found.locale, timezone=found.timezone)
-            await show_modal(client, body, view)
+    modal_button(
+        app,
+        ids.REFLECTION_OPEN,
+        lambda person, slot: reflections.form(person, slot, now=now()),
+        lambda found: mb.reflection_view(found.value, locale=found.locale, timezone=found.timezone),
+        mb.refusal_view,
+    )
 
     @app.view(ids.REFLECTION_CALLBACK)
     async def on_reflection_submit(

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
+from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.services.picks import NotAllowed
@@ -90,3 +91,27 @@ async def load_owned(
         await show_modal(client, body, refusal(locale))
         return None
     return Owned(value, person.id, locale, zone)
+
+
+def modal_button(
+    app: AsyncApp,
+    action_id: str,
+    load: Callable[[int, int], Awaitable[T]],
+    render: Callable[[Owned[T]], dict[str, Any]],
+    refusal: Callable[[str], dict[str, Any]],
+) -> None:
+    """Register a button whose value names one pair or slot and which opens a modal about it:
+    ack, load it for the acting person (or refuse), render."""
+
+    @app.action(action_id)
+    async def open_modal(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        found = await load_owned(client, body, context["actor"], action.get("value"), load, refusal)
+        if found is not None:
+            await show_modal(client, body, render(found))
