@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.people import PERSON_COLUMNS, person_from_row
+from bot.services.people import PERSON_COLUMNS, Party, party_from_row
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Slot, SlotState, UTCDateTime
 
@@ -40,8 +40,8 @@ class PairRow:
     pair_id: int
     kind: PairKind
     topic_set_id: int | None
-    leader: Person
-    member: Person
+    leader: Party
+    member: Party
     next_slot_id: int | None
     next_slot_at: datetime | None
 
@@ -49,9 +49,9 @@ class PairRow:
         return PairView(
             pair_id=self.pair_id,
             kind=self.kind,
-            leader_id=self.leader.id or 0,
+            leader_id=self.leader.id,
             leader_name=self.leader.name,
-            member_id=self.member.id or 0,
+            member_id=self.member.id,
             member_name=self.member.name,
             next_slot_id=self.next_slot_id,
             next_slot_at=self.next_slot_at,
@@ -128,8 +128,8 @@ def rows_from(rows: list[tuple[Any, ...]]) -> list[PairRow]:
                 pair_id=pair_id,
                 kind=PairKind(kind),
                 topic_set_id=topic_set_id,
-                leader=person_from_row(leader),
-                member=person_from_row(member),
+                leader=party_from_row(leader),
+                member=party_from_row(member),
                 next_slot_id=slot_id,
                 next_slot_at=slot_at,
             )

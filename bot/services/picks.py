@@ -29,6 +29,7 @@ from bot.services.pairs import (
     rows_from,
     split,
 )
+from bot.services.people import Party
 from storage.db import Database
 from storage.models import Agenda, AgendaItem, Pair, Person, Slot, SlotState, Topic, TopicSet
 
@@ -85,8 +86,8 @@ class PairPicks:
     """A pair's next 1on1 and the member's picks for it, as either party may see them."""
 
     pair_id: int
-    leader: Person
-    member: Person
+    leader: Party
+    member: Party
     slot_id: int | None
     slot_at: datetime | None
     topics: list[Topic]
