@@ -29,30 +29,26 @@ def _kind(body: dict[str, Any]) -> str:
 def register(app: AsyncApp, services: Services) -> None:
     directory = SlackDirectory(app.client)
 
+    # One middleware rather than two: Bolt builds the arguments of every middleware anew on
+    # every request, which shows in the slash command's per-request cost.
     @app.middleware
-    async def dedupe_events(
+    async def per_request(
         body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
     ) -> BoltResponse | None:
+        # Bolt's own DEBUG lines carry whole ack bodies and are kept quiet (bot/logs.py); this
+        # is the request trace that remains, without any content.
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("handling %s from %s", _kind(body), context.user_id)
         # Slack retries an event it thinks failed; a retry may land on another replica,
         # so "seen" lives in the database, not in memory.
         event_id = body.get("event_id")
-        if body.get("type") == "event_callback" and event_id:
+        if event_id and body.get("type") == "event_callback":
             team_id = body.get("team_id") or context.team_id or ""
             fresh = await services.events.first_time(team_id, event_id, now=datetime.now(UTC))
             if not fresh:
                 services.metrics.inc("oneonone_slack_events_deduplicated_total")
                 return BoltResponse(status=200, body="")
-        await next()
-        return None
-
-    @app.middleware
-    async def attach_actor(
-        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-    ) -> None:
-        # Bolt's own DEBUG lines carry whole ack bodies and are kept quiet (bot/logs.py); this
-        # is the request trace that remains, without any content.
-        if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("handling %s from %s", _kind(body), context.user_id)
         if context.user_id:
             context["actor"] = Actor(context.user_id, services.people, directory)
         await next()
+        return None
