@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Literal, Protocol
 
 __all__ = [
@@ -648,6 +649,8 @@ def _normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
+# Pure, and asked for every picker: departments are few, so remember the answers.
+@lru_cache(maxsize=4096)
 def department_topic_set_key(department: str | None) -> str:
     """Map a free-text department name (Japanese or English) to a department set key.
 
