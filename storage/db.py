@@ -6,15 +6,21 @@ writers queue for the lock up front instead of failing half-way with "database i
 
 `Database.fetch_all` is the hot-path read: Core statements in, plain tuples out. On SQLite
 every step of an ordinary execute (cursor, execute, fetch, close, the pool's reset) is a trip
-to aiosqlite's worker thread and back, each one a GIL hand-over; `fetch_all` runs all its
-statements in one trip to a read-only connection on a thread of its own, which costs a tenth
-as much per request.
+to aiosqlite's worker thread and back, each one a GIL hand-over. A hot-path read itself takes
+tens of microseconds, ten times less than one such trip, so `fetch_all` runs its statements
+right on the calling thread, on a read-only connection that never waits for a lock. When
+SQLite answers busy (rare in WAL mode: recovery, a checkpoint holding the WAL index) the read
+goes to a reader thread that may wait; a statement that ever takes longer than
+SYNC_READ_BUDGET_S goes there from then on, so the event loop is never held up by a slow read.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
+import threading
+import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -30,6 +36,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 _WRITE_OPTION = "oneonone_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL_SIZE = 15
+SYNC_READ_BUDGET_S = 0.003
+
+logger = logging.getLogger("oneonone.db")
 
 
 def async_url(url: str) -> URL:
@@ -110,6 +119,43 @@ def _prepare(statement: sa.Select[Any], dialect: Dialect) -> _Prepared | None:
     return _Prepared(compiled.string, tuple(binds), results)
 
 
+def _open_reader(path: str, busy_timeout_ms: int) -> sqlite3.Connection:
+    # check_same_thread off only so dispose() may close it; each connection is used by the
+    # one thread that opened it (see Database._local_reader).
+    reader = sqlite3.connect(
+        path, timeout=busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+    )
+    reader.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+    # These connections only ever read; make SQLite refuse anything else.
+    reader.execute("PRAGMA query_only=ON")
+    return reader
+
+
+def _execute_reads(
+    conn: sqlite3.Connection, jobs: list[tuple[_Prepared, list[Any]]]
+) -> list[list[tuple[Any, ...]]]:
+    """Run the statements and convert what they return as SQLAlchemy would."""
+    results = []
+    for prepared, values in jobs:
+        rows = conn.execute(prepared.sql, values).fetchall()
+        processors = prepared.results
+        if any(processors):
+            rows = [
+                tuple(
+                    value if process is None or value is None else process(value)
+                    for process, value in zip(processors, row, strict=True)
+                )
+                for row in rows
+            ]
+        results.append(rows)
+    return results
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    name = getattr(error, "sqlite_errorname", "")
+    return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(error)
+
+
 class Database:
     """One engine per process; `read()` and `write()` hand out sessions, `fetch()` rows."""
 
@@ -142,7 +188,12 @@ class Database:
             expire_on_commit=False,
         )
         self._prepared: dict[sa.Select[Any], _Prepared | None] = {}
-        # Used only on the reader thread, created there on its first read.
+        # Reads on the calling thread: one connection per thread, never waiting for a lock.
+        self._local = threading.local()
+        self._local_readers: list[sqlite3.Connection] = []
+        # SQL of statements once found too slow to run on the calling thread.
+        self._slow: set[str] = set()
+        # The fallback: used only on the reader thread, created there on its first read.
         self._reader: sqlite3.Connection | None = None
         self._reader_pool: ThreadPoolExecutor | None = None
 
@@ -173,7 +224,8 @@ class Database:
 
     async def fetch_all(self, *queries: Query) -> list[list[tuple[Any, ...]]]:
         """Rows of each read-only (statement, params) as plain tuples, values converted as
-        SQLAlchemy converts them; on SQLite all of them in one trip to the reader thread.
+        SQLAlchemy converts them; on SQLite right here, or else in one trip to the reader
+        thread (see the module docstring).
 
         Build each statement once and reuse it (with bind parameters): on SQLite it is compiled
         on first use and kept. A SQLite read sees every transaction committed before the call
@@ -189,8 +241,29 @@ class Database:
         jobs = [
             (prepared, _bind_values(prepared, params)) for prepared, params in batch if prepared
         ]
+        if not any(prepared.sql in self._slow for prepared, _ in jobs):
+            started = time.perf_counter()
+            try:
+                rows = _execute_reads(self._local_reader(), jobs)
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise
+            else:
+                if time.perf_counter() - started > SYNC_READ_BUDGET_S:
+                    self._slow.update(prepared.sql for prepared, _ in jobs)
+                    logger.warning("a hot-path read was slow; it runs on the reader thread now")
+                return rows
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._reader_thread(), self._run_reads, jobs)
+
+    def _local_reader(self) -> sqlite3.Connection:
+        reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
+        if reader is None:
+            assert self.url.database is not None
+            reader = _open_reader(self.url.database, busy_timeout_ms=0)
+            self._local.reader = reader
+            self._local_readers.append(reader)
+        return reader
 
     def _sqlite_prepared(self, statement: sa.Select[Any]) -> _Prepared | None:
         if not self.is_sqlite or self.url.database in (None, "", ":memory:"):
@@ -208,30 +281,11 @@ class Database:
         return self._reader_pool
 
     def _run_reads(self, jobs: list[tuple[_Prepared, list[Any]]]) -> list[list[tuple[Any, ...]]]:
-        """On the reader thread: run the statements and convert what they return."""
+        """On the reader thread, which may wait for a lock."""
         if self._reader is None:
             assert self.url.database is not None
-            reader = sqlite3.connect(
-                self.url.database, timeout=SQLITE_BUSY_TIMEOUT_MS / 1000, isolation_level=None
-            )
-            reader.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-            # This connection only ever reads; make SQLite refuse anything else.
-            reader.execute("PRAGMA query_only=ON")
-            self._reader = reader
-        results = []
-        for prepared, values in jobs:
-            rows = self._reader.execute(prepared.sql, values).fetchall()
-            processors = prepared.results
-            if any(processors):
-                rows = [
-                    tuple(
-                        value if process is None or value is None else process(value)
-                        for process, value in zip(processors, row, strict=True)
-                    )
-                    for row in rows
-                ]
-            results.append(rows)
-        return results
+            self._reader = _open_reader(self.url.database, SQLITE_BUSY_TIMEOUT_MS)
+        return _execute_reads(self._reader, jobs)
 
     def _close_reader(self) -> None:
         if self._reader is not None:
@@ -243,6 +297,10 @@ class Database:
             await conn.execute(sa.text("SELECT 1"))
 
     async def dispose(self) -> None:
+        for reader in self._local_readers:
+            reader.close()
+        self._local_readers.clear()
+        self._local = threading.local()
         if self._reader_pool is not None:
             pool, self._reader_pool = self._reader_pool, None
             await asyncio.get_running_loop().run_in_executor(pool, self._close_reader)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
+import storage.db as db_module
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Slot, SlotState
 
@@ -54,3 +58,59 @@ async def test_a_committed_write_is_seen_by_the_next_read(db: Database) -> None:
     async with db.write() as session:
         await session.execute(sa.update(person).where(person.c.id == member_id).values(name="New"))
     assert await db.fetch(statement, {"id": member_id}) == [("New",)]
+
+
+# --- SQLite: on the calling thread, with the reader thread as fallback ----------------------
+
+
+def _name_statement() -> sa.Select[Any]:
+    person = Person.__table__  # type: ignore[attr-defined]
+    return sa.select(person.c.name).where(person.c.id == sa.bindparam("id"))
+
+
+async def test_sqlite_reads_run_on_the_calling_thread(sqlite_db: Database) -> None:
+    _, member_id = await _pair(sqlite_db)
+
+    assert await sqlite_db.fetch(_name_statement(), {"id": member_id}) == [("Mem",)]
+    assert sqlite_db._reader_pool is None  # no trip to another thread
+
+
+async def test_a_busy_database_sends_the_read_to_the_reader_thread(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, member_id = await _pair(sqlite_db)
+
+    class Busy:
+        def execute(self, *_: Any) -> Any:
+            raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(sqlite_db, "_local_reader", Busy)
+
+    assert await sqlite_db.fetch(_name_statement(), {"id": member_id}) == [("Mem",)]
+    assert sqlite_db._reader_pool is not None
+
+
+async def test_other_sqlite_errors_are_not_hidden(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        def execute(self, *_: Any) -> Any:
+            raise sqlite3.OperationalError("no such table: person")
+
+    monkeypatch.setattr(sqlite_db, "_local_reader", Broken)
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        await sqlite_db.fetch(_name_statement(), {"id": 1})
+
+
+async def test_a_slow_read_moves_to_the_reader_thread_for_good(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, member_id = await _pair(sqlite_db)
+    monkeypatch.setattr(db_module, "SYNC_READ_BUDGET_S", 0.0)
+
+    assert await sqlite_db.fetch(_name_statement(), {"id": member_id}) == [("Mem",)]
+    assert sqlite_db._reader_pool is None  # this one ran here, and was found slow
+    monkeypatch.setattr(db_module, "SYNC_READ_BUDGET_S", 10.0)
+    assert await sqlite_db.fetch(_name_statement(), {"id": member_id}) == [("Mem",)]
+    assert sqlite_db._reader_pool is not None
