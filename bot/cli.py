@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 import signal
 import sys
@@ -70,15 +69,11 @@ def serve(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> 
 
 
 async def _serve(settings: Settings) -> None:
-    from bot.app import build_runtime
+    from bot.app import build_runtime, freeze_start_up_objects
 
     runtime = await build_runtime(settings)
     await runtime.start()
-    # What start-up loaded (libraries, catalogs, the app) lives as long as the process: moved
-    # out of the collector's generations, full collections stay short under load instead of
-    # re-walking it and landing as pauses inside requests.
-    gc.collect()
-    gc.freeze()
+    freeze_start_up_objects()
     logging.getLogger("oneonone").info(
         "listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, runtime.port
     )
