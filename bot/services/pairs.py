@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.people import PERSON_COLUMNS, Party, party_from_row
+from bot.services.people import PARTY_COLUMNS, Party
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Slot, SlotState, UTCDateTime
 
@@ -58,7 +58,7 @@ class PairRow:
         )
 
 
-_PERSON_WIDTH = len(PERSON_COLUMNS)
+_PARTY_WIDTH = len(PARTY_COLUMNS)
 
 
 @cache
@@ -100,10 +100,13 @@ def pair_rows_statement(by: str) -> sa.Select[Any]:
             pair.c.kind,
             pair.c.topic_set_id,
             pair.c.active,
+            leader.c.active,
+            member.c.active,
             next_slot.c.id,
             next_slot.c.starts_at,
-            *leader.c,
-            *member.c,
+            # Only what a Party holds: every column read is converted on every request.
+            *(leader.c[name] for name in PARTY_COLUMNS),
+            *(member.c[name] for name in PARTY_COLUMNS),
         )
         .join(leader, leader.c.id == pair.c.leader_id)
         .join(member, member.c.id == pair.c.member_id)
@@ -116,20 +119,17 @@ def pair_rows_statement(by: str) -> sa.Select[Any]:
 def rows_from(rows: list[tuple[Any, ...]]) -> list[PairRow]:
     """Active pairs (both people active too) from `pair_rows_statement` tuples."""
     found: list[PairRow] = []
-    active = PERSON_COLUMNS.index("active")
     for row in rows:
-        pair_id, kind, topic_set_id, pair_active, slot_id, slot_at = row[:6]
-        leader = row[6 : 6 + _PERSON_WIDTH]
-        member = row[6 + _PERSON_WIDTH :]
-        if not (pair_active and leader[active] and member[active]):
+        pair_id, kind, topic_set_id, active, leader_on, member_on, slot_id, slot_at = row[:8]
+        if not (active and leader_on and member_on):
             continue
         found.append(
             PairRow(
                 pair_id=pair_id,
                 kind=PairKind(kind),
                 topic_set_id=topic_set_id,
-                leader=party_from_row(leader),
-                member=party_from_row(member),
+                leader=Party(*row[8 : 8 + _PARTY_WIDTH]),
+                member=Party(*row[8 + _PARTY_WIDTH :]),
                 next_slot_id=slot_id,
                 next_slot_at=slot_at,
             )

@@ -42,12 +42,8 @@ class Party:
     timezone: str | None
 
 
-_PARTY_INDEXES = tuple(PERSON_COLUMNS.index(f) for f in Party.__dataclass_fields__)
-
-
-def party_from_row(values: Sequence[Any]) -> Party:
-    """A Party from a row of all Person columns (in table order)."""
-    return Party(*(values[i] for i in _PARTY_INDEXES))
+# The Person columns a Party is read from, in field order.
+PARTY_COLUMNS = tuple(Party.__dataclass_fields__)
 
 
 def person_from_row(values: Sequence[Any]) -> Person:
