@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -70,6 +70,8 @@ def build_slack_app(
 
 
 def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
+    to_bolt_request = handlers.slack.middleware.request_builder(slack_app, services)
+
     async def slack_events(request: web.Request) -> web.Response:
         services.metrics.inc("oneonone_slack_requests_total")
         bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))

@@ -20,7 +20,6 @@ from handlers.slack import (  # noqa: F401  (tips_blocks registers renderers)  #
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    middleware.register(app, services)
     commands.register(app, services)
     home.register(app, services)
     picks.register(app, services)

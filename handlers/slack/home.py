@@ -12,6 +12,7 @@ from handlers.slack import blocks
 from handlers.slack.actor import Actor
 from handlers.slack.home_blocks import HomeData, home_view
 from handlers.slack.memo_blocks import MemoHomeExtras
+from handlers.slack.middleware import dedupe_events
 from handlers.slack.payload import now
 from storage.models import Person
 
@@ -45,7 +46,7 @@ async def publish_home(client: AsyncWebClient, services: Services, person: Perso
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    @app.event("app_home_opened")
+    @app.event("app_home_opened", middleware=[dedupe_events(services)])
     async def on_home_opened(
         event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:

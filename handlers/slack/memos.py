@@ -27,6 +27,7 @@ from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
+from handlers.slack.middleware import dedupe_events
 from handlers.slack.payload import (
     int_id,
     load_owned,
@@ -117,7 +118,9 @@ def register(app: AsyncApp, services: Services) -> None:
 
     # --- the memo thread -------------------------------------------------------------------------
 
-    @app.event({"type": "message"}, matchers=[_group_dm_matcher])
+    @app.event(
+        {"type": "message"}, matchers=[_group_dm_matcher], middleware=[dedupe_events(services)]
+    )
     async def on_group_message(event: dict[str, Any], client: AsyncWebClient) -> None:
         subtype = event.get("subtype")
         channel = str(event.get("channel") or "")

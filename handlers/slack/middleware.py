@@ -1,4 +1,9 @@
-"""Global middleware: drop retried events, and attach the lazy Actor to the context."""
+"""Per-request set-up without a global Bolt middleware: the lazy Actor rides on the Bolt
+request itself, and the event listeners drop Slack's retries with a listener middleware.
+
+A global middleware costs every request (Bolt builds its arguments anew each time), while only
+events need de-duplicating: the `/1on1` path pays for neither.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_bolt_request
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
 from bot.services.container import Services
@@ -15,6 +23,9 @@ from handlers.slack.actor import Actor
 from handlers.slack.directory import SlackDirectory
 
 logger = logging.getLogger("oneonone.slack")
+
+RequestBuilder = Callable[[web.Request], Awaitable[AsyncBoltRequest]]
+Middleware = Callable[..., Awaitable[BoltResponse | None]]
 
 
 def _kind(body: dict[str, Any]) -> str:
@@ -26,29 +37,40 @@ def _kind(body: dict[str, Any]) -> str:
     return f"{kind} {event.get('type')}" if event else kind
 
 
-def register(app: AsyncApp, services: Services) -> None:
+def request_builder(app: AsyncApp, services: Services) -> RequestBuilder:
+    """Turn an HTTP request into a Bolt request that carries the lazy Actor (`context.actor`);
+    Bolt checks the signature before any listener can use it."""
     directory = SlackDirectory(app.client)
 
-    # One middleware rather than two: Bolt builds the arguments of every middleware anew on
-    # every request, which shows in the slash command's per-request cost.
-    @app.middleware
-    async def per_request(
-        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
-    ) -> BoltResponse | None:
+    async def build(request: web.Request) -> AsyncBoltRequest:
+        bolt_request = await to_bolt_request(request)
+        context = bolt_request.context
         # Bolt's own DEBUG lines carry whole ack bodies and are kept quiet (bot/logs.py); this
         # is the request trace that remains, without any content.
         if logger.isEnabledFor(logging.DEBUG):
-            logger.debug("handling %s from %s", _kind(body), context.user_id)
-        # Slack retries an event it thinks failed; a retry may land on another replica,
-        # so "seen" lives in the database, not in memory.
+            logger.debug("handling %s from %s", _kind(bolt_request.body), context.user_id)
+        if context.user_id:
+            context["actor"] = Actor(context.user_id, services.people, directory)
+        return bolt_request
+
+    return build
+
+
+def dedupe_events(services: Services) -> Middleware:
+    """For every event listener: Slack retries an event it thinks failed, and a retry may land
+    on another replica, so "seen" lives in the database, not in memory."""
+
+    async def dedupe(
+        body: dict[str, Any], context: AsyncBoltContext, next: Callable[[], Awaitable[None]]
+    ) -> BoltResponse | None:
         event_id = body.get("event_id")
-        if event_id and body.get("type") == "event_callback":
+        if event_id:
             team_id = body.get("team_id") or context.team_id or ""
             fresh = await services.events.first_time(team_id, event_id, now=datetime.now(UTC))
             if not fresh:
                 services.metrics.inc("oneonone_slack_events_deduplicated_total")
                 return BoltResponse(status=200, body="")
-        if context.user_id:
-            context["actor"] = Actor(context.user_id, services.people, directory)
         await next()
         return None
+
+    return dedupe
