@@ -444,9 +444,9 @@ async def run_backend(label: str, url: str, tips: int, searches: int) -> Result:
             await service.search(viewer, query)
         unfrozen, _, _ = await measure(service, viewer, plan[WARMUP:])
         # A full collection walks every object the process ever kept (here: the libraries,
-        # the seeding's leftovers), and one lands inside a search now and then. Long-running
-        # Python servers freeze what they hold after start-up so those walks stay short;
-        # measured both ways, the frozen figure is the search's own cost.
+        # the seeding's leftovers), and one lands inside a search now and then. `oneonone
+        # serve` freezes what it holds after start-up (bot/app.py freeze_start_up_objects),
+        # so the frozen figure is the one a served search sees; both are printed.
         gc.collect()
         gc.freeze()
         try:
