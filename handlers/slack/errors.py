@@ -7,7 +7,7 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
+from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -39,6 +39,7 @@ def register(app: AsyncApp, services: Services) -> None:
         context: AsyncBoltContext,
         respond: AsyncRespond,
         client: AsyncWebClient,
+        response: BoltResponse | None,
     ) -> None:
         # Never log the body: it can hold memo text and picks.
         logger.exception(
@@ -53,12 +54,13 @@ def register(app: AsyncApp, services: Services) -> None:
                 locale = await actor.locale()
             except Exception:  # the person lookup may be what failed
                 logger.warning("could not resolve the locale for an error message")
+        # None: the listener had acked. Otherwise Slack gets this error answer and, for an
+        # event, sends it again: the retry will do the work, so nobody is told it failed.
+        acked = response is None
         try:
-            await _tell(body, context, respond, client, locale, key)
-        except SlackApiError as failed:
-            logger.warning(
-                "could not tell the person about an error: %s", failed.response.get("error")
-            )
+            await _tell(body, context, respond, client, locale, key, acked=acked)
+        except Exception as failed:  # telling must never raise out of the error handler
+            logger.warning("could not tell the person about an error: %s", type(failed).__name__)
 
 
 async def _tell(
@@ -68,10 +70,12 @@ async def _tell(
     client: AsyncWebClient,
     locale: str,
     key: str,
+    *,
+    acked: bool,
 ) -> None:
     """Answer where the person is looking: the command's or message's response URL; the memo
-    thread they just posted in (the reply was not saved, and Slack will not resend an event we
-    already acknowledged); otherwise, for a button or form on Home or in a modal, a DM."""
+    thread they just posted in (the reply was not saved, and Slack does not resend an event
+    that was acknowledged); otherwise, for a button or form on Home or in a modal, a DM."""
     if context.response_url or body.get("response_url"):
         await respond(text=t(locale, key), response_type="ephemeral", replace_original=False)
         return
@@ -79,7 +83,12 @@ async def _tell(
     if not user:
         return
     event = body.get("event") or {}
-    if event.get("type") == "message" and event.get("thread_ts") and event.get("channel"):
+    if event:
+        in_thread = (
+            event.get("type") == "message" and event.get("thread_ts") and event.get("channel")
+        )
+        if not (acked and in_thread):
+            return
         await client.chat_postEphemeral(
             channel=str(event["channel"]),
             user=user,

@@ -103,3 +103,29 @@ async def test_a_leader_notice_that_failed_is_sent_with_the_next_save(org: Local
     assert len(delivered) == 1  # a new notice rather than an update of one never sent
     assert "田中" in dump(delivered[0].args)
     assert org.standin.calls_to("chat.update") == []
+
+
+async def test_a_reply_slack_will_resend_is_not_reported_as_lost(
+    org: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slot_id, channel, parent = await tanaka_thread(org)
+    events = org.runtime.services.events
+
+    with monkeypatch.context() as patch:
+        # The database is away before the event is even acknowledged (its id is not stored).
+        patch.setattr(events, "first_time", database_away)
+        first = await org.driver.message(
+            MEMBER_TANAKA, "来期の目標について", channel=channel, thread_ts=parent
+        )
+        await settle()
+    # Not acknowledged: Slack sends it again, so nobody is told to post it again.
+    assert first.status >= 500
+    assert [e for e in org.standin.ephemerals if e["channel"] == channel] == []
+
+    retry = await org.driver.event(
+        first.sent["event"], event_id=str(first.sent["event_id"]), retry_num=1
+    )
+    await settle()
+    assert retry.status == 200
+    assert [e.text for e in await entries(org, slot_id)] == ["来期の目標について"]
+    assert [e for e in org.standin.ephemerals if e["channel"] == channel] == []
