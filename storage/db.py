@@ -37,6 +37,7 @@ _WRITE_OPTION = "oneonone_write"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SQLITE_POOL_SIZE = 15
 SYNC_READ_BUDGET_S = 0.003
+SLOW_READS_TO_MOVE = 3
 
 logger = logging.getLogger("oneonone.db")
 
@@ -163,9 +164,11 @@ class Database:
         self.url = async_url(url)
         # Parameters can be memo text: keep them out of errors and logs.
         kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
+        file_db = self.is_sqlite and self.url.database not in (None, "", ":memory:")
         if self.is_sqlite:
             # A file cannot drop the connection under us, so no pre-ping round trip.
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        if file_db:
             # Every aiosqlite connection is a thread of its own, and overflow connections are
             # closed on return: with more requests in flight than the pool holds, most of them
             # would start and stop a thread and reopen the file. Keep every connection instead,
@@ -173,7 +176,7 @@ class Database:
             # than in SQLite's busy handler.
             kwargs["pool_size"] = SQLITE_POOL_SIZE
             kwargs["max_overflow"] = 0
-        else:
+        elif not self.is_sqlite:
             # A server can restart; pre-ping turns a stale pooled connection into a fresh one.
             kwargs["pool_pre_ping"] = True
             kwargs["pool_size"] = pool_size
@@ -191,7 +194,9 @@ class Database:
         # Reads on the calling thread: one connection per thread, never waiting for a lock.
         self._local = threading.local()
         self._local_readers: list[sqlite3.Connection] = []
-        # SQL of statements once found too slow to run on the calling thread.
+        # Statements found slow on the calling thread: how many times in a row, and those
+        # moved to the reader thread for good after SLOW_READS_TO_MOVE.
+        self._slow_runs: dict[str, int] = {}
         self._slow: set[str] = set()
         # The fallback: used only on the reader thread, created there on its first read.
         self._reader: sqlite3.Connection | None = None
@@ -242,19 +247,31 @@ class Database:
             (prepared, _bind_values(prepared, params)) for prepared, params in batch if prepared
         ]
         if not any(prepared.sql in self._slow for prepared, _ in jobs):
+            reader = self._local_reader()
             started = time.perf_counter()
             try:
-                rows = _execute_reads(self._local_reader(), jobs)
+                rows = _execute_reads(reader, jobs)
             except sqlite3.OperationalError as error:
                 if not _is_busy(error):
                     raise
             else:
-                if time.perf_counter() - started > SYNC_READ_BUDGET_S:
-                    self._slow.update(prepared.sql for prepared, _ in jobs)
-                    logger.warning("a hot-path read was slow; it runs on the reader thread now")
+                self._note_duration(jobs, time.perf_counter() - started)
                 return rows
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._reader_thread(), self._run_reads, jobs)
+
+    def _note_duration(self, jobs: list[tuple[_Prepared, list[Any]]], seconds: float) -> None:
+        """Several slow runs in a row (not one hiccup) send these statements to the reader
+        thread for good."""
+        for prepared, _ in jobs:
+            if seconds <= SYNC_READ_BUDGET_S:
+                self._slow_runs.pop(prepared.sql, None)
+                continue
+            runs = self._slow_runs.get(prepared.sql, 0) + 1
+            self._slow_runs[prepared.sql] = runs
+            if runs >= SLOW_READS_TO_MOVE:
+                self._slow.add(prepared.sql)
+                logger.warning("a hot-path read was slow; it runs on the reader thread now")
 
     def _local_reader(self) -> sqlite3.Connection:
         reader: sqlite3.Connection | None = getattr(self._local, "reader", None)
