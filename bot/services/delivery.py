@@ -255,7 +255,7 @@ class DeliveryLedger:
 
     async def claim(self, now: datetime, limit: int | None = None) -> list[Delivery]:
         """Lease up to `limit` rows due at `now` to this worker."""
-        leased_at = self._wall()
+        leased_at = self.wall()
         async with self._db.write() as session:
             stmt = (
                 select(Delivery)
@@ -363,8 +363,19 @@ class DeliveryLedger:
                     col(Delivery.claimed_by) == self.worker_id,
                     col(Delivery.status) == DeliveryStatus.pending,
                 )
-                .values(claimed_at=None, claimed_by=None)
+                # Given back unsent: the claim did not count as an attempt (as in defer()).
+                .values(
+                    claimed_at=None,
+                    claimed_by=None,
+                    attempts=sa.func.max(col(Delivery.attempts) - 1, 0)
+                    if self._db.is_sqlite
+                    else sa.func.greatest(col(Delivery.attempts) - 1, 0),
+                )
             )
+
+    def wall(self) -> datetime:
+        """The real time leases are stamped and checked with."""
+        return self._wall()
 
     async def release_orphans(self, now: datetime) -> int:
         """Free rows claimed by dead processes of this host (e.g. the one this process

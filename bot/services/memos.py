@@ -194,14 +194,16 @@ async def send_now(
             return SendNow.missing
         if delivery.status == DeliveryStatus.sent:
             return SendNow.done
-        leased = delivery.claimed_at is not None and delivery.claimed_at >= now - LEASE
+        # Leases run on the ledger's wall clock, whatever time `now` says (see DeliveryLedger).
+        leased_at = ledger.wall()
+        leased = delivery.claimed_at is not None and delivery.claimed_at >= leased_at - LEASE
         if delivery.status == DeliveryStatus.pending and leased:
             return SendNow.busy
         if delivery.status == DeliveryStatus.failed:
             delivery.status = DeliveryStatus.pending
             delivery.attempts = 0
         delivery.claimed_by = ledger.worker_id
-        delivery.claimed_at = now
+        delivery.claimed_at = leased_at
         delivery.attempts += 1
         session.add(delivery)
     assert delivery.id is not None

@@ -465,6 +465,7 @@ async def test_a_send_held_up_by_rate_limits_past_half_its_lease_is_given_back(
     assert (row.status, row.claimed_by) == (DeliveryStatus.pending, None)
     # Given back for another pass, not counted as a failed attempt with an error.
     assert row.last_error is None
+    assert row.attempts == 0
     assert row.due_at == NOW
 
 
@@ -480,6 +481,7 @@ async def test_a_claim_held_past_half_its_lease_is_given_back_unsent(db: Databas
     assert sender.sent == []
     assert outcome.sent == 0
     assert (row.status, row.claimed_by) == (DeliveryStatus.pending, None)
+    assert row.attempts == 0  # given back unsent: not an attempt
 
 
 # --- the tick finds due work through indexes ----------------------------------------------------
