@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from aiohttp import web
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import OperationalError
+from sqlmodel import select
 
 from bot.app import build_web_app
 from bot.services.container import build_services
@@ -28,8 +29,8 @@ def _texts(view: dict[str, Any]) -> str:
 
 async def _processed_events(db: Database) -> int:
     async with db.read() as session:
-        result = await session.execute(sa.select(sa.func.count()).select_from(ProcessedEvent))
-        return int(result.scalar_one())
+        result = await session.exec(select(sa.func.count()).select_from(ProcessedEvent))
+        return int(result.one())
 
 
 async def test_bad_signature_and_stale_timestamp_get_401_and_change_nothing(
