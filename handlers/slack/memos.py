@@ -34,6 +34,7 @@ from handlers.slack.payload import (
     metadata,
     modal_button,
     now,
+    pair_choice,
     show_modal,
     state_values,
 )
@@ -224,28 +225,7 @@ def register(app: AsyncApp, services: Services) -> None:
             view = mb.history_view(found.value, locale=found.locale, timezone=found.timezone)
             await show_modal(client, body, view)
 
-    @app.action(ids.MEMO_PAIR)
-    async def on_memo_pair(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        await open_history(body, action.get("value"), context, client)
-
-    @app.action(ids.MEMO_PAIR_SELECT_RE)
-    async def on_memo_pair_select(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        selected = (action.get("selected_option") or {}).get("value")
-        await open_history(body, selected, context, client)
+    pair_choice(app, ids.MEMO_PAIR, ids.MEMO_PAIR_SELECT_RE, open_history)
 
     async def redraw_history(
         client: AsyncWebClient, actor: Actor, view_id: str, pair_id: int | None, page: int

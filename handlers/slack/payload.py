@@ -115,3 +115,33 @@ def modal_button(
         found = await load_owned(client, body, context["actor"], action.get("value"), load, refusal)
         if found is not None:
             await show_modal(client, body, render(found))
+
+
+PairOpener = Callable[[dict[str, Any], Any, AsyncBoltContext, AsyncWebClient], Awaitable[None]]
+
+
+def pair_choice(app: AsyncApp, button_id: str, select_id: Any, open_pair: PairOpener) -> None:
+    """Register the two ways to pick one pair for `open_pair`: a button whose value is its id
+    (one pair listed), and a select of the chooser (several); both ack first."""
+
+    @app.action(button_id)
+    async def on_button(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        await open_pair(body, action.get("value"), context, client)
+
+    @app.action(select_id)
+    async def on_select(
+        ack: AsyncAck,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        context: AsyncBoltContext,
+        client: AsyncWebClient,
+    ) -> None:
+        await ack()
+        await open_pair(body, (action.get("selected_option") or {}).get("value"), context, client)

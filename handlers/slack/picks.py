@@ -16,7 +16,15 @@ from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
-from handlers.slack.payload import int_id, metadata_id, now, show_modal
+from handlers.slack.payload import (
+    int_id,
+    load_owned,
+    metadata_id,
+    modal_button,
+    now,
+    pair_choice,
+    show_modal,
+)
 from storage.models import Person
 
 logger = logging.getLogger("oneonone.slack")
@@ -94,70 +102,41 @@ async def open_entry(
 def register(app: AsyncApp, services: Services) -> None:
     people = services.people
 
-    @app.action(ids.OPEN_PICKER)
-    async def on_open_picker(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        pair_id = int_id(action.get("value"))
-        locale, zone = await actor.locale(), await actor.timezone()
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            picks = await services.picks.for_member(person.id, pair_id, now=now())
-        except NotAllowed:
-            await show_modal(client, body, pb.refusal_view(locale))
-            return
-        view = pb.picker_view(picks, pb.PickerState.from_saved(picks), locale=locale, timezone=zone)
-        await show_modal(client, body, view)
+    modal_button(
+        app,
+        ids.OPEN_PICKER,
+        lambda person, pair: services.picks.for_member(person, pair, now=now()),
+        lambda found: pb.picker_view(
+            found.value,
+            pb.PickerState.from_saved(found.value),
+            locale=found.locale,
+            timezone=found.timezone,
+        ),
+        pb.refusal_view,
+    )
 
     async def show_picks(
         body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
     ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        pair_id = int_id(pair_value)
-        locale, zone = await actor.locale(), await actor.timezone()
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            picks = await services.picks.for_party(person.id, pair_id, now=now())
-        except NotAllowed:
-            await show_modal(client, body, pb.refusal_view(locale))
-            return
-        for_leader = picks.leader.id == person.id
-        await show_modal(
-            client, body, pb.picks_view(picks, locale=locale, timezone=zone, for_leader=for_leader)
+        found = await load_owned(
+            client,
+            body,
+            context["actor"],
+            pair_value,
+            lambda person, pair: services.picks.for_party(person, pair, now=now()),
+            pb.refusal_view,
         )
+        if found is not None:
+            picks = found.value
+            view = pb.picks_view(
+                picks,
+                locale=found.locale,
+                timezone=found.timezone,
+                for_leader=picks.leader.id == found.person_id,
+            )
+            await show_modal(client, body, view)
 
-    @app.action(ids.VIEW_PICKS)
-    async def on_view_picks(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        await show_picks(body, action.get("value"), context, client)
-
-    @app.action(ids.VIEW_PICKS_SELECT_RE)
-    async def on_view_picks_select(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        selected = (action.get("selected_option") or {}).get("value")
-        await show_picks(body, selected, context, client)
+    pair_choice(app, ids.VIEW_PICKS, ids.VIEW_PICKS_SELECT_RE, show_picks)
 
     async def redraw(
         ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient

@@ -26,7 +26,14 @@ from handlers.slack import schedule_blocks as sb
 from handlers.slack.actor import Actor
 from handlers.slack.directory import SlackDirectory
 from handlers.slack.home import publish_home
-from handlers.slack.payload import int_id, load_owned, metadata_id, now, show_modal
+from handlers.slack.payload import (
+    int_id,
+    load_owned,
+    metadata_id,
+    now,
+    pair_choice,
+    show_modal,
+)
 from handlers.slack.subcommands import Invocation, subcommand
 from storage.models import Person, SlotState
 
@@ -138,28 +145,7 @@ def register(app: AsyncApp, services: Services) -> None:
         modal = sb.cadence_modal(view, actor_id=found.person_id, locale=found.locale, today=today)
         await show_modal(client, body, modal)
 
-    @app.action(ids.SCHEDULE_OPEN)
-    async def on_open(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        await open_cadence(body, action.get("value"), context, client)
-
-    @app.action(ids.SCHEDULE_CHOOSE)
-    async def on_choose(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        selected = (action.get("selected_option") or {}).get("value")
-        await open_cadence(body, selected, context, client)
+    pair_choice(app, ids.SCHEDULE_OPEN, ids.SCHEDULE_CHOOSE, open_cadence)
 
     @app.view(ids.SCHEDULE_CALLBACK)
     async def on_cadence_submit(
