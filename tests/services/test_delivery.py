@@ -6,7 +6,7 @@ import asyncio
 import os
 import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -76,7 +76,17 @@ class Recorder:
         self.at[delivery.key] = time.monotonic()
 
 
+def clock_from(start: datetime) -> Callable[[], datetime]:
+    """A wall clock that reads `start` now and then runs at real speed.
+
+    Leases are judged on the wall clock, so tests that stamp claims at NOW must give the
+    ledger a wall that agrees with NOW, or they start failing once the calendar passes it."""
+    began = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - began)
+
+
 def ledger_of(db: Database, metrics: Metrics | None = None, **kwargs: Any) -> DeliveryLedger:
+    kwargs.setdefault("wall", clock_from(NOW))
     return DeliveryLedger(db, metrics or Metrics(), worker_id=worker(), **kwargs)
 
 
@@ -191,7 +201,10 @@ async def test_leases_run_on_the_real_clock_whatever_time_a_pass_works_for(
 async def test_concurrent_claims_never_share_a_row(db: Database) -> None:
     pid = await person(db)
     await add(db, pid, [f"k{i}" for i in range(60)])
-    ledgers = [DeliveryLedger(db, Metrics(), worker_id=worker(f"w{i}")) for i in range(4)]
+    ledgers = [
+        DeliveryLedger(db, Metrics(), worker_id=worker(f"w{i}"), wall=clock_from(NOW))
+        for i in range(4)
+    ]
 
     batches = await asyncio.gather(*(ledger.claim(NOW, limit=20) for ledger in ledgers))
 
