@@ -4,11 +4,12 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: help install lint typecheck pytest test demo run bench clean
+.PHONY: help install lint typecheck pytest test test-clock demo run bench clean
 
 help:
 	@echo "make demo   - a full 1on1 cycle on a local Slack stand-in (no accounts needed)"
 	@echo "make test   - lint, types and all tests (SQLite and PostgreSQL)"
+	@echo "make test-clock - the tests with the clock moved (needs faketime)"
 	@echo "make run    - serve for real (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"
 	@echo "make bench  - benchmarks"
 
@@ -32,6 +33,17 @@ pytest: $(STAMP)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# The suite (SQLite) with the system clock moved by libfaketime (Debian's `faketime`): a year
+# ahead, just before Europe/London leaves and enters summer time, and on a leap day. A test that
+# only passes on today's date, or code that reads the clock where it should take `now`, fails here.
+CLOCKS := +400d|@2027-03-28 00:30:00|@2027-10-31 00:30:00|@2028-02-29 12:00:00
+test-clock: $(STAMP)
+	@command -v faketime >/dev/null 2>&1 || { echo "faketime is missing (apt-get install faketime)" >&2; exit 1; }
+	@set -e; clocks='$(CLOCKS)'; IFS='|'; for at in $$clocks; do \
+	  echo "== the suite with the clock at $$at"; \
+	  faketime -f "$$at" $(BIN)/pytest -q -p no:cacheprovider -k "not postgresql" $(PYTEST_ARGS); \
+	done
 
 demo: $(STAMP)
 	$(BIN)/oneonone demo
