@@ -34,10 +34,10 @@ pytest: $(STAMP)
 
 test: lint typecheck pytest
 
-# The suite (SQLite) with the system clock moved by libfaketime (Debian's `faketime`): a year
-# ahead, just before Europe/London leaves and enters summer time, and on a leap day. A test that
+# The suite (SQLite) with the system clock moved by libfaketime (Debian's `faketime`): one and
+# six years ahead, just before Europe/London leaves and enters summer time, and on a leap day. A test that
 # only passes on today's date, or code that reads the clock where it should take `now`, fails here.
-CLOCKS := +400d|@2027-03-28 00:30:00|@2027-10-31 00:30:00|@2028-02-29 12:00:00
+CLOCKS := +400d|+2400d|@2027-03-28 00:30:00|@2027-10-31 00:30:00|@2028-02-29 12:00:00
 test-clock: $(STAMP)
 	@command -v faketime >/dev/null 2>&1 || { echo "faketime is missing (apt-get install faketime)" >&2; exit 1; }
 	@set -e; clocks='$(CLOCKS)'; IFS='|'; for at in $$clocks; do \

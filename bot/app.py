@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers.slack
 from bot.config import Settings
+from bot.core.clock import Clock
 from bot.services.catalog import ensure_builtin_catalog
 from bot.services.container import Services, build_services
 from bot.starter_tips import ensure_starter_tips
@@ -172,7 +173,11 @@ async def prepare_database(db: Database) -> None:
 
 
 async def build_core(
-    settings: Settings, *, migrate: bool = True, http: aiohttp.ClientSession | None = None
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    http: aiohttp.ClientSession | None = None,
+    clock: Clock | None = None,
 ) -> Services:
     """The database and the services with their Slack messenger (no HTTP server)."""
     db = Database(settings.database_url)
@@ -188,18 +193,23 @@ async def build_core(
         default_locale=settings.oneonone_locale,
         default_timezone=settings.oneonone_timezone,
         tips_channel=settings.oneonone_tips_channel,
+        clock=clock,
     )
     pausing.gate = services.ledger.gate
     return services
 
 
-async def build_runtime(settings: Settings, *, migrate: bool = True) -> Runtime:
+async def build_runtime(
+    settings: Settings, *, migrate: bool = True, clock: Clock | None = None
+) -> Runtime:
     http = aiohttp.ClientSession()
-    services = await build_core(settings, migrate=migrate, http=http)
+    services = await build_core(settings, migrate=migrate, http=http, clock=clock)
     db = services.db
     slack_app = build_slack_app(settings, services, http=http)
     web_app = build_web_app(services, slack_app)
-    scheduler = build_scheduler(services.tick, interval_seconds=settings.oneonone_tick_seconds)
+    scheduler = build_scheduler(
+        services.tick, services.clock, interval_seconds=settings.oneonone_tick_seconds
+    )
     return Runtime(
         settings=settings,
         db=db,

@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
 from zoneinfo import ZoneInfo
@@ -18,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.core.clock import Clock, SystemClock
 from bot.logs import configure_logging
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ _T = TypeVar("_T")
 # No markup: what we print includes CSV cells and settings, and "[x]" in them must show as-is.
 err = Console(stderr=True, markup=False, highlight=False)
 out = Console(markup=False, highlight=False)
+
+# What "now" is for the commands that plan or send (tests put a clock of their own here).
+CLOCK: Clock = SystemClock()
 
 
 def _settings() -> Settings:
@@ -185,7 +189,7 @@ def tick(
     async def _run() -> object:
         from bot.app import build_core
 
-        services = await build_core(settings)
+        services = await build_core(settings, clock=CLOCK)
         try:
             return await services.tick.run(now)
         finally:
@@ -229,7 +233,7 @@ def pair_cadence(
     async def _run(services: Services) -> CadenceResult:
         pair_id = await services.schedule.find_pair(leader, member, pair_kind)
         return await services.schedule.set_cadence_rule(
-            pair_id, rrule, duration_minutes=duration, timezone=timezone, now=datetime.now(UTC)
+            pair_id, rrule, duration_minutes=duration, timezone=timezone, now=services.clock.now()
         )
 
     try:
@@ -295,7 +299,7 @@ def schedule_settings(
         if not changes:
             return await services.schedule_settings.get(), 0
         updated = await services.schedule_settings.update(changes)
-        return updated, await services.schedule.replan(now=datetime.now(UTC))
+        return updated, await services.schedule.replan(now=services.clock.now())
 
     try:
         current, replanned = asyncio.run(_with_services(settings, _run))
@@ -311,7 +315,7 @@ def schedule_settings(
 async def _with_services(settings: Settings, work: Callable[[Services], Awaitable[_T]]) -> _T:
     from bot.app import build_core
 
-    services = await build_core(settings)
+    services = await build_core(settings, clock=CLOCK)
     try:
         return await work(services)
     finally:
@@ -320,7 +324,7 @@ async def _with_services(settings: Settings, work: Callable[[Services], Awaitabl
 
 def _parse_at(at: str | None, zone: str) -> datetime:
     if at is None:
-        return datetime.now(ZoneInfo(zone))
+        return CLOCK.now().astimezone(ZoneInfo(zone))
     try:
         moment = datetime.fromisoformat(at)
     except ValueError as exc:

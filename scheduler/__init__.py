@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot.core.clock import Clock
 from bot.services.tick import TickService
 
 logger = logging.getLogger("oneonone.scheduler")
@@ -19,9 +20,9 @@ logger = logging.getLogger("oneonone.scheduler")
 DRAIN_TIMEOUT = 10.0
 
 
-async def run_tick(tick: TickService) -> None:
+async def run_tick(tick: TickService, clock: Clock) -> None:
     try:
-        report = await tick.run(datetime.now(UTC))
+        report = await tick.run(clock.now())
         logger.debug("tick: %s", report)
     except Exception:
         # A failed pass (e.g. the database briefly away) must not stop the next one.
@@ -38,9 +39,10 @@ class TickScheduler(AsyncIOScheduler):  # type: ignore[misc]
     down.
     """
 
-    def __init__(self, tick: TickService, *, interval_seconds: float) -> None:
+    def __init__(self, tick: TickService, clock: Clock, *, interval_seconds: float) -> None:
         super().__init__(timezone=UTC)
         self._tick = tick
+        self._clock = clock
         self._current: asyncio.Task[None] | None = None
         self.add_job(
             self._run,
@@ -49,13 +51,14 @@ class TickScheduler(AsyncIOScheduler):  # type: ignore[misc]
             id="tick",
             max_instances=1,
             coalesce=True,
+            # APScheduler's timer runs on the real clock; each pass reads the wired one.
             next_run_time=datetime.now(UTC),
         )
 
     async def _run(self) -> None:
         self._current = asyncio.current_task()
         try:
-            await run_tick(self._tick)
+            await run_tick(self._tick, self._clock)
         finally:
             self._current = None
 
@@ -70,5 +73,5 @@ class TickScheduler(AsyncIOScheduler):  # type: ignore[misc]
         self.shutdown(wait=False)
 
 
-def build_scheduler(tick: TickService, *, interval_seconds: float) -> TickScheduler:
-    return TickScheduler(tick, interval_seconds=interval_seconds)
+def build_scheduler(tick: TickService, clock: Clock, *, interval_seconds: float) -> TickScheduler:
+    return TickScheduler(tick, clock, interval_seconds=interval_seconds)

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.core.clock import Clock, SystemClock
 from bot.metrics import Metrics
 from bot.ports import Messenger
 from bot.services import action_items as action_items_service
@@ -43,6 +44,7 @@ from storage.db import Database
 @dataclass(frozen=True)
 class Services:
     db: Database
+    clock: Clock
     metrics: Metrics
     messenger: Messenger
     people: PeopleService
@@ -72,6 +74,7 @@ def build_services(
     default_locale: str,
     default_timezone: str,
     tips_channel: str = "",
+    clock: Clock | None = None,
 ) -> Services:
     metrics = Metrics()
     people = PeopleService(db, default_locale=default_locale, default_timezone=default_timezone)
@@ -120,6 +123,7 @@ def build_services(
 
     return Services(
         db=db,
+        clock=clock or SystemClock(),
         metrics=metrics,
         messenger=messenger,
         people=people,

@@ -27,6 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 
+from bot.core.clock import Clock, SystemClock
+
 __all__ = ["Conversation", "RecordedCall", "SlackError", "SlackStandin", "validate_blocks"]
 
 JSON = dict[str, Any]
@@ -258,7 +260,10 @@ class SlackStandin:
         token: str = "xoxb-standin",
         team_id: str = "T0STANDIN",
         bot_user_id: str = "U0BOT",
+        clock: Clock | None = None,
     ) -> None:
+        # Message timestamps come from the same clock as the server's, as in real life.
+        self.clock: Clock = clock or SystemClock()
         self.token = token
         self.team_id = team_id
         self.bot_user_id = bot_user_id
@@ -437,8 +442,8 @@ class SlackStandin:
         return ts
 
     def next_ts(self) -> str:
-        """A message ts: wall-clock microseconds, strictly increasing."""
-        now_us = time.time_ns() // 1000
+        """A message ts: microseconds on the clock, strictly increasing."""
+        now_us = int(self.clock.now().timestamp() * 1_000_000)
         self._last_ts_us = max(now_us, self._last_ts_us + 100)
         return f"{self._last_ts_us // 1_000_000}.{self._last_ts_us % 1_000_000:06d}"
 

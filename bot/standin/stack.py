@@ -13,6 +13,7 @@ from typing import Self, TypedDict
 
 from bot.app import Runtime, build_runtime
 from bot.config import Settings
+from bot.core.clock import Clock, SystemClock
 from bot.services.org import ImportReport, import_org
 from bot.standin.driver import SlackDriver
 from bot.standin.slack_api import SlackStandin
@@ -28,12 +29,16 @@ class LocalStack:
         locale: str = "ja",
         timezone: str = "Asia/Tokyo",
         with_scheduler: bool = False,
+        clock: Clock | None = None,
     ) -> None:
         self.database_url = database_url
+        # The server and the Slack stand-in read one clock (tests give one that does not
+        # depend on the day they run).
+        self.clock: Clock = clock or SystemClock()
         self.locale = locale
         self.timezone = timezone
         self.with_scheduler = with_scheduler
-        self.standin = SlackStandin()
+        self.standin = SlackStandin(clock=self.clock)
         self._runtime: Runtime | None = None
         self._driver: SlackDriver | None = None
 
@@ -62,7 +67,7 @@ class LocalStack:
 
     async def start(self) -> None:
         await self.standin.start()
-        self._runtime = await build_runtime(self.settings())
+        self._runtime = await build_runtime(self.settings(), clock=self.clock)
         await self._runtime.start(with_scheduler=self.with_scheduler)
         self._driver = SlackDriver(
             f"{self._runtime.base_url}/slack/events", SIGNING_SECRET, standin=self.standin

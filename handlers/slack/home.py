@@ -13,14 +13,13 @@ from handlers.slack.actor import Actor
 from handlers.slack.home_blocks import HomeData, home_view
 from handlers.slack.memo_blocks import MemoHomeExtras
 from handlers.slack.middleware import dedupe_events
-from handlers.slack.payload import now
 from storage.models import Person
 
 
 async def load_home(services: Services, person_id: int) -> HomeData:
     """Every feature's part of one person's Home. Called only by listeners that publish it,
     after they acked, so no other request pays for these reads."""
-    at = now()
+    at = services.clock.now()
     return HomeData(
         overview=await services.picks.overview(person_id, now=at),
         memo=MemoHomeExtras(

@@ -33,7 +33,6 @@ from handlers.slack.payload import (
     load_owned,
     metadata,
     modal_button,
-    now,
     pair_choice,
     show_modal,
     state_values,
@@ -89,12 +88,14 @@ async def _entry_view(
 ) -> dict[str, Any] | str:
     """The memo modal for this person: their one pair's history, or a chooser; else a key."""
     assert person.id is not None
-    pairs = await services.memos.pairs_of(person.id, now=now())
+    pairs = await services.memos.pairs_of(person.id, now=services.clock.now())
     everyone = pairs.as_member + pairs.as_leader
     if not everyone:
         return "error.no_pairs"
     if len(everyone) == 1:
-        history = await services.memos.history(person.id, everyone[0].pair_id, page=0, now=now())
+        history = await services.memos.history(
+            person.id, everyone[0].pair_id, page=0, now=services.clock.now()
+        )
         return mb.history_view(history, locale=locale, timezone=zone)
     return mb.chooser_view(pairs, locale=locale)
 
@@ -134,13 +135,13 @@ def register(app: AsyncApp, services: Services) -> None:
                 channel=channel,
                 ts=str(message.get("ts") or ""),
                 text=str(message.get("text") or ""),
-                now=now(),
+                now=services.clock.now(),
             )
             return
         if subtype == "message_deleted":
             ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
             if ts:
-                await memos.record_delete(channel=channel, ts=str(ts), now=now())
+                await memos.record_delete(channel=channel, ts=str(ts), now=services.clock.now())
             return
         thread_ts = event.get("thread_ts")
         if subtype not in _REPLY_SUBTYPES or event.get("bot_id") or not thread_ts:
@@ -152,7 +153,7 @@ def register(app: AsyncApp, services: Services) -> None:
             thread_ts=str(thread_ts),
             ts=ts,
             text=str(event.get("text") or ""),
-            now=now(),
+            now=services.clock.now(),
         )
         if stored is not None:
             await _react(client, channel, ts, _SAVED_FOCUS if stored.kind == NEXT_FOCUS else _SAVED)
@@ -174,7 +175,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person is None or person.id is None or slot_id is None:
                 raise NotAllowed
-            result = await memos.start_now(person.id, slot_id, now=now())
+            result = await memos.start_now(person.id, slot_id, now=services.clock.now())
         except NotAllowed:
             if body.get("response_url"):
                 await respond(
@@ -218,7 +219,7 @@ def register(app: AsyncApp, services: Services) -> None:
             body,
             context["actor"],
             pair_value,
-            lambda person, pair: memos.history(person, pair, page=0, now=now()),
+            lambda person, pair: memos.history(person, pair, page=0, now=services.clock.now()),
             mb.refusal_view,
         )
         if found is not None:
@@ -235,7 +236,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person is None or person.id is None or pair_id is None:
                 raise NotAllowed
-            history = await memos.history(person.id, pair_id, page=page, now=now())
+            history = await memos.history(person.id, pair_id, page=page, now=services.clock.now())
         except NotAllowed:
             await client.views_update(view_id=view_id, view=mb.refusal_view(locale))
             return
@@ -261,7 +262,7 @@ def register(app: AsyncApp, services: Services) -> None:
     modal_button(
         app,
         ids.MEMO_ADD,
-        lambda person, pair: memos.add_form(person, pair, now=now()),
+        lambda person, pair: memos.add_form(person, pair, now=services.clock.now()),
         lambda found: mb.add_entry_view(found.value, locale=found.locale, timezone=found.timezone),
         mb.refusal_view,
     )
@@ -287,7 +288,7 @@ def register(app: AsyncApp, services: Services) -> None:
                     _input(values, ids.MEMO_ADD_TEXT_BLOCK, ids.MEMO_ADD_TEXT).get("value") or ""
                 ),
                 next_focus=bool(kinds),
-                now=now(),
+                now=services.clock.now(),
             )
         except NotAllowed:
             await ack(response_action="update", view=mb.refusal_view(locale))
@@ -335,7 +336,7 @@ def register(app: AsyncApp, services: Services) -> None:
     modal_button(
         app,
         ids.TODO_ADD,
-        lambda person, pair: items.draft_for_pair(person, pair, now=now()),
+        lambda person, pair: items.draft_for_pair(person, pair, now=services.clock.now()),
         lambda found: mb.todo_view(found.value, locale=found.locale),
         mb.refusal_view,
     )
@@ -369,7 +370,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 source_channel=channel if isinstance(channel, str) else None,
                 source_ts=ts if isinstance(ts, str) else None,
                 timezone=await actor.timezone(),
-                now=now(),
+                now=services.clock.now(),
             )
         except NotAllowed:
             await ack(response_action="update", view=mb.refusal_view(locale))
@@ -403,7 +404,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person is None or person.id is None or item_id is None:
                 raise NotAllowed
-            await items.set_done(person.id, item_id, done=done, now=now())
+            await items.set_done(person.id, item_id, done=done, now=services.clock.now())
         except NotAllowed:
             await show_modal(client, body, mb.refusal_view(await actor.locale()))
             return
@@ -414,7 +415,7 @@ def register(app: AsyncApp, services: Services) -> None:
     modal_button(
         app,
         ids.REFLECTION_OPEN,
-        lambda person, slot: reflections.form(person, slot, now=now()),
+        lambda person, slot: reflections.form(person, slot, now=services.clock.now()),
         lambda found: mb.reflection_view(found.value, locale=found.locale, timezone=found.timezone),
         mb.refusal_view,
     )
@@ -449,7 +450,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 overall=overall,
                 comment=str(comment or ""),
                 share=bool(shared),
-                now=now(),
+                now=services.clock.now(),
             )
         except NotAllowed:
             await ack(response_action="update", view=mb.refusal_view(locale))
@@ -467,4 +468,4 @@ def register(app: AsyncApp, services: Services) -> None:
             ),
         )
         if outcome.comment_key is not None:
-            await reflections.deliver_comment(outcome.comment_key, now=now())
+            await reflections.deliver_comment(outcome.comment_key, now=services.clock.now())

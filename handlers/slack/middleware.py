@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -66,7 +65,7 @@ def dedupe_events(services: Services) -> Middleware:
         event_id = body.get("event_id")
         if event_id:
             team_id = body.get("team_id") or context.team_id or ""
-            fresh = await services.events.first_time(team_id, event_id, now=datetime.now(UTC))
+            fresh = await services.events.first_time(team_id, event_id, now=services.clock.now())
             if not fresh:
                 services.metrics.inc("oneonone_slack_events_deduplicated_total")
                 return BoltResponse(status=200, body="")

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -19,10 +18,6 @@ from bot.services.picks import NotAllowed
 from handlers.slack.actor import Actor
 
 T = TypeVar("T")
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def int_id(value: Any) -> int | None:

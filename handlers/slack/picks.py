@@ -21,7 +21,6 @@ from handlers.slack.payload import (
     load_owned,
     metadata_id,
     modal_button,
-    now,
     pair_choice,
     show_modal,
 )
@@ -84,7 +83,7 @@ async def open_entry(
     person = await actor.person()
     if person is None or person.id is None:
         return "error.unknown_user"
-    overview = await services.picks.overview(person.id, now=now())
+    overview = await services.picks.overview(person.id, now=services.clock.now())
     locale, zone = await actor.locale(), await actor.timezone()
     direct = overview.only_pair_as_member
     if direct is not None:
@@ -105,7 +104,7 @@ def register(app: AsyncApp, services: Services) -> None:
     modal_button(
         app,
         ids.OPEN_PICKER,
-        lambda person, pair: services.picks.for_member(person, pair, now=now()),
+        lambda person, pair: services.picks.for_member(person, pair, now=services.clock.now()),
         lambda found: pb.picker_view(
             found.value,
             pb.PickerState.from_saved(found.value),
@@ -123,7 +122,7 @@ def register(app: AsyncApp, services: Services) -> None:
             body,
             context["actor"],
             pair_value,
-            lambda person, pair: services.picks.for_party(person, pair, now=now()),
+            lambda person, pair: services.picks.for_party(person, pair, now=services.clock.now()),
             pb.refusal_view,
         )
         if found is not None:
@@ -151,7 +150,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person is None or person.id is None or pair_id is None:
                 raise NotAllowed
-            picks = await services.picks.for_member(person.id, pair_id, now=now())
+            picks = await services.picks.for_member(person.id, pair_id, now=services.clock.now())
         except NotAllowed:
             await client.views_update(view_id=view["id"], view=pb.refusal_view(locale))
             return
@@ -183,7 +182,7 @@ def register(app: AsyncApp, services: Services) -> None:
             if person is None or person.id is None or pair_id is None:
                 raise NotAllowed
             result = await services.picks.save(
-                person.id, pair_id, picks_from_state(state), now=now()
+                person.id, pair_id, picks_from_state(state), now=services.clock.now()
             )
         except NotAllowed:
             await ack(response_action="update", view=pb.refusal_view(locale))

@@ -30,7 +30,6 @@ from handlers.slack.payload import (
     int_id,
     load_owned,
     metadata_id,
-    now,
     pair_choice,
     show_modal,
 )
@@ -80,14 +79,14 @@ class PausingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
 async def _cadence_view(
     services: Services, client: AsyncWebClient, actor_id: int, pair_id: int
 ) -> CadenceView:
-    view = await services.schedule.cadence_for(actor_id, pair_id, now=now())
+    view = await services.schedule.cadence_for(actor_id, pair_id, now=services.clock.now())
     leader = view.leader
     if view.rule is None and not leader.timezone and leader.slack_id:
         # The default zone is the leader's own: ask Slack once (it is remembered).
         known = await services.people.resolve_slack_user(leader.slack_id, SlackDirectory(client))
         if known is not None and known.timezone:
             view = await services.schedule.cadence_for(
-                actor_id, pair_id, now=now(), leader_zone=known.timezone
+                actor_id, pair_id, now=services.clock.now(), leader_zone=known.timezone
             )
     return view
 
@@ -97,14 +96,14 @@ async def _entry_view(
 ) -> dict[str, Any] | str:
     """The cadence modal for the person's one pair, a chooser for several, else a message."""
     assert person.id is not None
-    pairs = await services.pairs.pairs_of(person.id, now=now())
+    pairs = await services.pairs.pairs_of(person.id, now=services.clock.now())
     everyone = pairs.as_leader + pairs.as_member
     if not everyone:
         return "error.no_pairs"
     if len(everyone) > 1:
         return sb.chooser_modal(everyone, actor_id=person.id, locale=locale)
     view = await _cadence_view(services, client, person.id, everyone[0].pair_id)
-    today = now().astimezone(ZoneInfo(view.timezone)).date()
+    today = services.clock.now().astimezone(ZoneInfo(view.timezone)).date()
     return sb.cadence_modal(view, actor_id=person.id, locale=locale, today=today)
 
 
@@ -141,7 +140,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if found is None:
             return
         view = found.value
-        today = now().astimezone(ZoneInfo(view.timezone)).date()
+        today = services.clock.now().astimezone(ZoneInfo(view.timezone)).date()
         modal = sb.cadence_modal(view, actor_id=found.person_id, locale=found.locale, today=today)
         await show_modal(client, body, modal)
 
@@ -163,7 +162,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person is None or person.id is None or pair_id is None:
                 raise NotAllowed
-            result = await schedule.set_cadence(person.id, pair_id, spec, now=now())
+            result = await schedule.set_cadence(person.id, pair_id, spec, now=services.clock.now())
         except NotAllowed:
             await ack(response_action="update", view=pb.refusal_view(locale))
             return
@@ -200,7 +199,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person is None or person.id is None or slot_id is None:
                 raise NotAllowed
-            result = await schedule.answer(person.id, slot_id, outcome, now=now())
+            result = await schedule.answer(person.id, slot_id, outcome, now=services.clock.now())
         except NotAllowed:
             await respond(
                 text=t(locale, "error.not_your_pair"),
@@ -252,7 +251,9 @@ def register(app: AsyncApp, services: Services) -> None:
             )
             return
         await show_modal(
-            client, body, sb.move_modal(slot, actor_id=found.person_id, locale=locale, now=now())
+            client,
+            body,
+            sb.move_modal(slot, actor_id=found.person_id, locale=locale, now=services.clock.now()),
         )
 
     @app.action(ids.SLOT_MOVED)
@@ -299,7 +300,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person is None or person.id is None or slot_id is None:
                 raise NotAllowed
-            result = await schedule.move(person.id, slot_id, day, at, now=now())
+            result = await schedule.move(person.id, slot_id, day, at, now=services.clock.now())
         except NotAllowed:
             await ack(response_action="update", view=pb.refusal_view(locale))
             return

@@ -29,7 +29,7 @@ from bot.services.tips import (
 from handlers.slack import ids
 from handlers.slack import tips_blocks as tb
 from handlers.slack.actor import Actor
-from handlers.slack.payload import int_id, metadata, now, show_modal, state_values
+from handlers.slack.payload import int_id, metadata, show_modal, state_values
 from handlers.slack.subcommands import Invocation, subcommand
 
 
@@ -174,9 +174,12 @@ def register(app: AsyncApp, services: Services) -> None:
             if person_id is None or (editing and not isinstance(tip_id, int)):
                 raise NotAllowed
             if isinstance(tip_id, int):
-                card, new_id = await tips.update(person_id, tip_id, draft, now=now()), None
+                card, new_id = (
+                    await tips.update(person_id, tip_id, draft, now=services.clock.now()),
+                    None,
+                )
             else:
-                card, new_id = None, await tips.create(person_id, draft, now=now())
+                card, new_id = None, await tips.create(person_id, draft, now=services.clock.now())
         except InvalidInput as invalid:
             await ack(response_action="errors", errors=tb.tip_form_errors(invalid.errors, locale))
             return
@@ -191,7 +194,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if card is not None:
             await tips.refresh_message(card)
         elif new_id is not None:
-            await tips.share(new_id, now=now())
+            await tips.share(new_id, now=services.clock.now())
 
     @app.action(ids.TIP_HELPFUL)
     async def on_helpful(
@@ -212,7 +215,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 raise NotAllowed
             if tip_id is None:
                 raise TipNotFound
-            await tips.toggle_helpful(person_id, tip_id, now=now())
+            await tips.toggle_helpful(person_id, tip_id, now=services.clock.now())
         except NotAllowed:
             await _tell(client, body, respond, locale, "tips.error.helpful_leaders_only")
             return
@@ -270,7 +273,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person_id is None or not isinstance(tip_id, int):
                 raise NotAllowed
-            removed = await tips.delete(person_id, tip_id, now=now())
+            removed = await tips.delete(person_id, tip_id, now=services.clock.now())
         except NotAllowed:
             await ack(response_action="update", view=tb.notice_view(locale, "tips.error.not_yours"))
             return
@@ -301,7 +304,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person_id is None or tip_id is None:
                 raise NotAllowed
-            await tips.share_again(person_id, tip_id, now=now(), reply_to=reply_to)
+            await tips.share_again(person_id, tip_id, now=services.clock.now(), reply_to=reply_to)
         except NotAllowed:
             await _tell(client, body, respond, locale, "tips.error.not_yours")
         except TipNotFound:
@@ -391,7 +394,7 @@ def register(app: AsyncApp, services: Services) -> None:
         try:
             if person_id is None:
                 raise NotAllowed
-            change = await tips.save_config(person_id, config_from(view), now=now())
+            change = await tips.save_config(person_id, config_from(view), now=services.clock.now())
         except InvalidInput as invalid:
             await ack(response_action="errors", errors=tb.config_errors(invalid.errors, locale))
             return
@@ -400,4 +403,4 @@ def register(app: AsyncApp, services: Services) -> None:
             await ack(response_action="update", view=notice)
             return
         await ack(response_action="clear")
-        await tips.announce_config(person_id, change, now=now())
+        await tips.announce_config(person_id, change, now=services.clock.now())

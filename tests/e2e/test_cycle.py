@@ -15,8 +15,8 @@ from bot.demo import forms as picker
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from storage.models import Agenda, Delivery, DeliveryStatus, SlotState
-from tests.e2e.conftest import HR, LEADER_DEV, LEADER_SALES, MEMBER_TAKAHASHI, MEMBER_TANAKA
-from tests.e2e.test_memos import now, settle
+from tests.e2e.conftest import HR, LEADER_DEV, LEADER_SALES, MEMBER_TAKAHASHI, MEMBER_TANAKA, now
+from tests.e2e.test_memos import settle
 from tests.e2e.test_picks import choose, open_picker
 from tests.e2e.test_picks import submit as submit_picks
 from tests.e2e.test_reflections import reflection_buttons, reflection_requests

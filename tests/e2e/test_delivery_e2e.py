@@ -27,7 +27,7 @@ from bot.standin.stack import SIGNING_SECRET, LocalStack, slack_users
 from handlers.slack import ids
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Person, Slot
-from tests.e2e.conftest import LEADER_SALES, MEMBER_TAKAHASHI, MEMBER_TANAKA
+from tests.e2e.conftest import CLOCK, LEADER_SALES, MEMBER_TAKAHASHI, MEMBER_TANAKA
 from tests.e2e.test_memos import settle
 from tests.e2e.test_schedule import (
     delivery,
@@ -290,6 +290,9 @@ async def _cli_reminder(database_url: str) -> Delivery:
 async def test_the_tick_command_sends_the_due_reminder_through_slack(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from bot import cli as commands
+
+    monkeypatch.setattr(commands, "CLOCK", CLOCK)
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
         monkeypatch.delenv(name, raising=False)

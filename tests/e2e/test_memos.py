@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,7 @@ from tests.e2e.conftest import (
     MEMBER_ITO,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
+    now,
 )
 
 JSON = dict[str, Any]
@@ -44,10 +45,6 @@ JSON = dict[str, Any]
 
 def dump(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False)
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- helpers (also used by test_reflections.py and test_privacy.py) ------------------------------
@@ -629,7 +626,9 @@ async def test_long_entries_are_stored_whole_and_shown_cut(org: LocalStack) -> N
         sato = await person_id(org, LEADER_SALES)
         # Far more than one modal can hold (each entry shows up to 700 characters).
         for n in range(450):
-            session.add(MemoEntry(slot_id=slot_id, author_id=sato, text=f"メモ{n} " * 150))
+            session.add(
+                MemoEntry(slot_id=slot_id, author_id=sato, text=f"メモ{n} " * 150, created_at=now())
+            )
 
     [stored, *_] = await entries(org, slot_id)
     assert stored.text == long_text  # stored whole

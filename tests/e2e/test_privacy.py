@@ -24,6 +24,7 @@ from tests.e2e.conftest import (
     LEADER_SALES,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
+    now,
 )
 from tests.e2e.test_memos import (
     action_items,
@@ -31,7 +32,6 @@ from tests.e2e.test_memos import (
     dump,
     entries,
     last_view,
-    now,
     open_thread,
     pair_of,
     person_id,

@@ -17,13 +17,13 @@ from tests.e2e.conftest import (
     MEMBER_ITO,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
+    now,
 )
 from tests.e2e.test_memos import (
     add_picks,
     add_slot,
     dump,
     last_view,
-    now,
     pair_of,
     person_id,
     posts_to,

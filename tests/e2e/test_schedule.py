@@ -1,7 +1,8 @@
 """The schedule end to end: signed requests in, Slack Web API calls and DB rows out.
 
-Cadences start on a fixed future Tuesday (3 June 2031, no Japanese holiday near it), and the
-clock is jumped with the tick, so every time below is exact whatever day the tests run.
+The stack's clock reads E2E_TODAY (conftest) when the run starts; cadences start on a fixed
+Tuesday after it (3 June 2031, no Japanese holiday near it), and the clock is jumped with the
+tick, so every time below is exact whatever day the tests run.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from storage.models import (
     SlotState,
 )
 from tests.e2e.conftest import (
+    CLOCK,
     HR,
     LEADER_DEV,
     LEADER_SALES,
@@ -57,6 +59,7 @@ from tests.e2e.conftest import (
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
 )
+from tests.e2e.conftest import now as e2e_now
 
 JSON = dict[str, Any]
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -174,7 +177,7 @@ async def pick(stack: LocalStack, member_slack: str, labels: dict[str, str]) -> 
     pair = await pair_of(stack, member_slack)
     assert pair.id is not None
     services = stack.runtime.services
-    now = datetime.now(UTC)
+    now = e2e_now()
     topics = (await services.picks.for_member(member, pair.id, now=now)).topics
     by_label = {t.label_ja: t.id for t in topics}
     await services.picks.save(
@@ -739,8 +742,10 @@ async def test_app_home_shows_each_pairs_rhythm(org: LocalStack) -> None:
 def test_admins_set_a_cadence_from_the_command_line(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from bot import cli
     from bot.cli import app
 
+    monkeypatch.setattr(cli, "CLOCK", CLOCK)
     for name in Settings.model_fields:
         monkeypatch.delenv(name.upper(), raising=False)
     monkeypatch.chdir(tmp_path)

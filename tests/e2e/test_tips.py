@@ -16,12 +16,14 @@ from bot.starter_tips import ensure_starter_tips
 from handlers.slack import ids
 from storage.models import Pair, Person, Role, Slot, Tip, TipHelpful
 from tests.e2e.conftest import (
+    CLOCK,
     HR,
     LEADER_DEV,
     LEADER_SALES,
     MEMBER_EMILY,
     MEMBER_TANAKA,
 )
+from tests.e2e.conftest import now as e2e_now
 
 JSON = dict[str, Any]
 CHANNEL = "C0TIPS001"
@@ -353,7 +355,7 @@ async def test_environment_variable_sets_the_channel(
     monkeypatch.setenv("ONEONONE_TIPS_CHANNEL", CHANNEL)
     from bot.demo import sample_org_csv
 
-    async with LocalStack(database_url) as stack:
+    async with LocalStack(database_url, clock=CLOCK) as stack:
         await stack.import_org(sample_org_csv())
         add_channel(stack)
         await write_tip(stack, LEADER_DEV, title="雑談から入る", body="最初の3分は雑談にしました。")
@@ -401,7 +403,7 @@ async def add_tips(stack: LocalStack, drafts: list[tuple[TipDraft, int]]) -> Non
     """Tips by the development leader, each with its helpful count set as if n had marked it."""
     tips = stack.runtime.services.tips
     author = await person_id(stack, LEADER_DEV)
-    now = datetime.now(UTC)
+    now = e2e_now()
     for draft, helpful in drafts:
         tip_id = await tips.create(author, draft, now=now)
         async with stack.runtime.db.write() as session:
@@ -655,7 +657,7 @@ async def test_the_leaders_digest_offers_matching_tips(org: LocalStack) -> None:
     async with org.runtime.db.read() as session:
         pair = (await session.exec(select(Pair).where(Pair.member_id == tanaka))).one()
     assert pair.id is not None
-    now = datetime.now(UTC)
+    now = e2e_now()
     async with org.runtime.db.write() as session:
         slot = Slot(pair_id=pair.id, starts_at=now + timedelta(days=2))
         session.add(slot)

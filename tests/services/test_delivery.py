@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import col, select
 
 from bench import bench_reminders, bench_tick
+from bot.core.clock import ShiftedClock
 from bot.metrics import Metrics
 from bot.ports import DeliveryFailed
 from bot.services.delivery import (
@@ -553,8 +554,8 @@ def test_backoff_doubles_and_is_capped(attempts: int) -> None:
 
 async def test_draining_the_scheduler_finishes_the_batch_and_starts_no_other(db: Database) -> None:
     pid = await person(db)
-    # The scheduler's pass runs on the real clock.
-    await add(db, pid, ["a", "b", "c"], due=datetime.now(UTC) - timedelta(minutes=1))
+    # The scheduler's passes read the clock it is given.
+    await add(db, pid, ["a", "b", "c"], due=NOW - timedelta(minutes=1))
     started, release = asyncio.Event(), asyncio.Event()
     sent: list[str] = []
 
@@ -566,7 +567,9 @@ async def test_draining_the_scheduler_finishes_the_batch_and_starts_no_other(db:
 
     ledger = ledger_of(db, claim_batch=2)
     scheduler = build_scheduler(
-        TickService(EventLedger(db), ledger, [], {"test": Slow()}), interval_seconds=3600
+        TickService(EventLedger(db), ledger, [], {"test": Slow()}),
+        ShiftedClock(NOW),
+        interval_seconds=3600,
     )
     scheduler.start()
     async with asyncio.timeout(5):
