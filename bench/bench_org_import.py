@@ -26,8 +26,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
-from bot.services.catalog import ensure_builtin_catalog
-from bot.services.org import COLUMNS, ImportReport, import_org_file
+from bot.features.org.catalog import ensure_builtin_catalog
+from bot.features.org.importer import COLUMNS, ImportReport, import_org_file
 from storage.db import Database
 from storage.migrate import upgrade
 

@@ -48,10 +48,10 @@ from sqlmodel import SQLModel
 import storage.models  # noqa: F401  (registers the tables)
 from bot.app import build_core, prepare_database
 from bot.config import Settings
+from bot.container import Services, build_services
+from bot.features.org.people import PeopleService
+from bot.features.schedule.slots import Kind, delivery_key
 from bot.ports import Messenger
-from bot.services.container import Services, build_services
-from bot.services.people import PeopleService
-from bot.services.slots import Kind, delivery_key
 from bot.standin.slack_api import SlackStandin
 from handlers.slack.messenger import SlackMessenger
 from storage.db import Database

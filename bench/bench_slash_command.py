@@ -70,7 +70,7 @@ from sqlmodel import SQLModel
 from bench.bench_org_import import Generated, generate, to_csv
 from bot.app import Runtime, build_runtime, freeze_start_up_objects
 from bot.config import Settings
-from bot.services.org import import_org
+from bot.features.org.importer import import_org
 from bot.standin.driver import SlackDriver
 from bot.standin.slack_api import RecordedCall, SlackStandin
 from bot.standin.stack import SlackUser, slack_users

@@ -38,9 +38,9 @@ from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables)
-from bot.services.catalog import ensure_builtin_catalog
-from bot.services.container import Services, build_services
-from bot.services.slots import SLOT_KINDS, delivery_key
+from bot.container import Services, build_services
+from bot.features.org.catalog import ensure_builtin_catalog
+from bot.features.schedule.slots import SLOT_KINDS, delivery_key
 from handlers.slack.messenger import SlackMessenger
 from storage.db import Database
 from storage.migrate import upgrade

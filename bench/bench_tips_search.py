@@ -42,12 +42,12 @@ from sqlmodel import SQLModel
 
 import storage.models  # noqa: F401  (registers the tables in SQLModel.metadata)
 from bot.catalog import EXPECTATIONS
+from bot.features.org.people import PeopleService
+from bot.features.tips.catalog import TOPIC_GROUPS
+from bot.features.tips.search import index_codes, search_fields
+from bot.features.tips.service import TipQuery, TipsService
+from bot.features.tips.starter import ensure_starter_tips
 from bot.ports import Messenger
-from bot.services.people import PeopleService
-from bot.services.tips import TipQuery, TipsService
-from bot.services.tips_catalog import TOPIC_GROUPS
-from bot.services.tips_search import index_codes, search_fields
-from bot.starter_tips import ensure_starter_tips
 from storage.db import Database
 from storage.migrate import upgrade
 

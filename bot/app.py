@@ -24,10 +24,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 import handlers.slack
 from bot.config import Settings
+from bot.container import Services, build_services
 from bot.core.clock import Clock
-from bot.services.catalog import ensure_builtin_catalog
-from bot.services.container import Services, build_services
-from bot.starter_tips import ensure_starter_tips
+from bot.features.org import ensure_builtin_catalog
+from bot.features.tips import ensure_starter_tips
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.schedule import PausingRateLimitHandler
 from scheduler import TickScheduler, build_scheduler

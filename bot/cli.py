@@ -22,10 +22,9 @@ from bot.core.clock import Clock, SystemClock
 from bot.logs import configure_logging
 
 if TYPE_CHECKING:
-    from bot.services.container import Services
-    from bot.services.org import ImportReport
-    from bot.services.org_settings import ScheduleSettings
-    from bot.services.slots import CadenceResult
+    from bot.container import Services
+    from bot.features.org import ImportReport
+    from bot.features.schedule import CadenceResult, ScheduleSettings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="1on1 bot for Slack and Teams")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance")
@@ -126,7 +125,7 @@ def org_import(
 ) -> None:
     """Import people and manager pairs from a CSV (idempotent, all-or-nothing)."""
     settings = _settings()
-    from bot.services.org import OrgImportError
+    from bot.features.org import OrgImportError
 
     try:
         report = asyncio.run(_org_import(settings, file))
@@ -144,7 +143,7 @@ def org_import(
 
 async def _org_import(settings: Settings, file: Path) -> ImportReport:
     from bot.app import prepare_database
-    from bot.services.org import import_org_file
+    from bot.features.org import import_org_file
     from storage.db import Database
 
     db = Database(settings.database_url)
@@ -220,8 +219,7 @@ def pair_cadence(
 ) -> None:
     """Set a pair's cadence; future planned 1on1s are re-planned, the member's picks follow."""
     settings = _settings()
-    from bot.services.cadence import CadenceError
-    from bot.services.slots import PairNotFound
+    from bot.features.schedule import CadenceError, PairNotFound
     from storage.models import PairKind
 
     try:
@@ -281,8 +279,8 @@ def schedule_settings(
 ) -> None:
     """Show the organisation's scheduling settings, or change them (reminders are re-planned)."""
     settings = _settings()
-    from bot.services import org_settings as keys
-    from bot.services.org_settings import SettingError
+    from bot.features.schedule import SettingError
+    from bot.features.schedule import settings as keys
 
     given = {
         keys.KEY_WINDOW: window,

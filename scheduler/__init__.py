@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.core.clock import Clock
-from bot.services.tick import TickService
+from bot.core.tick import TickService
 
 logger = logging.getLogger("oneonone.scheduler")
 

@@ -324,7 +324,7 @@ class ReflectionScore(SQLModel, table=True):
 
 
 # Tips search (issue 6): the codes a tip is found by (bigrams, ASCII trigrams, its tags; see
-# bot/services/tips_search.py). PostgreSQL keeps them in an array under a GIN index; SQLite
+# bot/features/tips/search.py). PostgreSQL keeps them in an array under a GIN index; SQLite
 # has no GIN and uses `tip_gram` instead.
 _TIP_GRAMS: Any = sa.Text().with_variant(postgresql.ARRAY(sa.BigInteger()), "postgresql")
 

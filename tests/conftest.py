@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlmodel import SQLModel
 
-from bot.services.catalog import ensure_builtin_catalog
+from bot.features.org.catalog import ensure_builtin_catalog
 from storage.db import Database
 from storage.migrate import upgrade
 

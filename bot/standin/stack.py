@@ -14,7 +14,7 @@ from typing import Self, TypedDict
 from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
-from bot.services.org import ImportReport, import_org
+from bot.features.org import ImportReport, import_org
 from bot.standin.driver import SlackDriver
 from bot.standin.slack_api import SlackStandin
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.services.container import Services
+from bot.container import Services
 from handlers.slack import (  # noqa: F401  (tips_blocks registers renderers)  # noqa: F401  (renderers register)
     commands,
     errors,

@@ -6,10 +6,9 @@ users.info call, and a listener that can ack first should not wait for the datab
 
 from __future__ import annotations
 
+from bot.features.org import PeopleService, Person
 from bot.i18n import normalize_locale
 from bot.ports import Directory
-from bot.services.people import PeopleService
-from storage.models import Person
 
 
 class Actor:

@@ -8,8 +8,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.container import Services
 from bot.i18n import t
-from bot.services.container import Services
 from handlers.slack import blocks, ids, subcommands
 from handlers.slack.actor import Actor
 from handlers.slack.picks import open_entry

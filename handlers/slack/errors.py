@@ -12,8 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
+from bot.container import Services
 from bot.i18n import t
-from bot.services.container import Services
 from handlers.slack.actor import Actor
 
 logger = logging.getLogger("oneonone.slack")

@@ -7,13 +7,13 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.container import Services
+from bot.container import Services
+from bot.features.org import Person
 from handlers.slack import blocks
 from handlers.slack.actor import Actor
 from handlers.slack.home_blocks import HomeData, home_view
 from handlers.slack.memo_blocks import MemoHomeExtras
 from handlers.slack.middleware import dedupe_events
-from storage.models import Person
 
 
 async def load_home(services: Services, person_id: int) -> HomeData:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.features.picks import Overview
+from bot.features.schedule import ScheduleHome
 from bot.i18n import t
-from bot.services.picks import Overview
-from bot.services.slots import ScheduleHome
 from handlers.slack import ids, memo_blocks, schedule_blocks
 from handlers.slack import picks_blocks as pb
 from handlers.slack.blocks import (

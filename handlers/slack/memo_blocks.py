@@ -14,36 +14,37 @@ from datetime import datetime
 from typing import Any
 
 from bot.catalog import Expectation, expectation_def, label
-from bot.i18n import t
-from bot.i18n.format import format_datetime
-from bot.services.action_items import TODO_MAX, PersonItem, TodoDraft, TodoError
-from bot.services.memos import (
-    ENTRY_MAX,
-    NEXT_FOCUS,
-    AddForm,
-    EntryView,
-    InvalidEntry,
-    MemoHistory,
-    MemoParent,
-    StartResult,
-    StartState,
-)
-from bot.services.pairs import PairsOf
-from bot.services.picks import Overview, Pick
-from bot.services.reflections import (
+from bot.features.memos import (
     COMMENT_MAX,
+    ENTRY_MAX,
     MIN_MEMBERS,
     MIN_REFLECTIONS,
+    NEXT_FOCUS,
+    TODO_MAX,
+    AddForm,
+    EntryView,
     Insight,
+    InvalidEntry,
     Level,
     MemberHistory,
+    MemoHistory,
+    MemoParent,
+    OpenActionItem,
+    PersonItem,
     ReflectionCommentShared,
     ReflectionError,
     ReflectionForm,
     ReflectionRequest,
+    StartResult,
+    StartState,
+    TodoDraft,
+    TodoError,
     Trend,
 )
-from bot.services.shared import OpenActionItem
+from bot.features.org import PairsOf
+from bot.features.picks import Overview, Pick
+from bot.i18n import t
+from bot.i18n.format import format_datetime
 from handlers.slack import ids
 from handlers.slack.blocks import (
     MAX_VIEW_BLOCKS,

@@ -17,12 +17,19 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.container import Services
+from bot.core.errors import NotAllowed
+from bot.features.memos import (
+    NEXT_FOCUS,
+    AlreadyTodo,
+    InvalidEntry,
+    InvalidReflection,
+    InvalidTodo,
+    NotInMemoThread,
+    ReflectionClosed,
+)
+from bot.features.org import Person
 from bot.i18n import t
-from bot.services.action_items import AlreadyTodo, InvalidTodo, NotInMemoThread
-from bot.services.container import Services
-from bot.services.memos import NEXT_FOCUS, InvalidEntry
-from bot.services.picks import NotAllowed
-from bot.services.reflections import InvalidReflection, ReflectionClosed
 from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
@@ -38,7 +45,6 @@ from handlers.slack.payload import (
     state_values,
 )
 from handlers.slack.subcommands import Invocation, subcommand
-from storage.models import Person
 
 logger = logging.getLogger("oneonone.slack.memos")
 

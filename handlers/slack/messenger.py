@@ -9,10 +9,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.features.org import PeopleService, Person
 from bot.ports import DeliveryFailed, Notice, SentRef
-from bot.services.people import PeopleService
 from handlers.slack.renderers import render
-from storage.models import Person
 
 # Errors that will not go away by trying again (DESIGN.md: stop, and show in logs/metrics).
 PERMANENT = frozenset(

@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncApp, AsyncBoltContext
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 
-from bot.services.container import Services
+from bot.container import Services
 from handlers.slack.actor import Actor
 from handlers.slack.directory import SlackDirectory
 

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.picks import NotAllowed
+from bot.core.errors import NotAllowed
 from handlers.slack.actor import Actor
 
 T = TypeVar("T")

@@ -9,9 +9,11 @@ from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.container import Services
+from bot.core.errors import NotAllowed
+from bot.features.org import Person
+from bot.features.picks import InvalidPicks, PickInput, SaveResult
 from bot.i18n import t
-from bot.services.container import Services
-from bot.services.picks import InvalidPicks, NotAllowed, PickInput, SaveResult
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.actor import Actor
@@ -24,7 +26,6 @@ from handlers.slack.payload import (
     pair_choice,
     show_modal,
 )
-from storage.models import Person
 
 logger = logging.getLogger("oneonone.slack")
 

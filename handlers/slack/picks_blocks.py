@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import EXPECTATIONS, Expectation, expectation_def, label
+from bot.features.org import PairsOf, PairView
+from bot.features.picks import FREE_TOPIC_MAX, NOTE_MAX, FieldError, PairPicks, Pick
 from bot.i18n import t
 from bot.i18n.format import format_datetime
-from bot.services.pairs import PairsOf, PairView
-from bot.services.picks import FREE_TOPIC_MAX, NOTE_MAX, FieldError, PairPicks, Pick
 from handlers.slack import ids
 from handlers.slack.blocks import Block, context, cut, divider, mrkdwn_escape, section
 

@@ -14,12 +14,19 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.container import Services
+from bot.core.delivery import SendGate
+from bot.core.errors import NotAllowed
+from bot.features.org import Person
+from bot.features.schedule import (
+    AnswerResult,
+    CadenceError,
+    CadenceView,
+    InvalidMove,
+    Outcome,
+    SlotState,
+)
 from bot.i18n import t
-from bot.services.cadence import CadenceError
-from bot.services.container import Services
-from bot.services.delivery import SendGate
-from bot.services.picks import NotAllowed
-from bot.services.slots import AnswerResult, CadenceView, InvalidMove, Outcome
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack import schedule_blocks as sb
@@ -34,7 +41,6 @@ from handlers.slack.payload import (
     show_modal,
 )
 from handlers.slack.subcommands import Invocation, subcommand
-from storage.models import Person, SlotState
 
 _MOVABLE = (SlotState.planned, SlotState.skipped, SlotState.unknown)
 

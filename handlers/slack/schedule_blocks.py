@@ -9,37 +9,35 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.i18n import t
-from bot.i18n.format import format_datetime
-from bot.services.cadence import (
+from bot.features.memos import OpenActionItem
+from bot.features.org import PairView
+from bot.features.schedule import (
     DEFAULT_DURATION,
     DEFAULT_FREQUENCY,
     DEFAULT_TIME,
     DURATIONS,
     MAX_DURATION,
     MIN_DURATION,
-    CadenceSpec,
-    Frequency,
-)
-from bot.services.digest import LeaderDigest
-from bot.services.pairs import PairView
-from bot.services.reminders import (
-    DidItHappen,
-    MemberReminder,
-    RescheduleNudge,
-    SlotMoved,
-    StreakNote,
-)
-from bot.services.shared import OpenActionItem
-from bot.services.slots import (
     AnswerResult,
     CadenceResult,
+    CadenceSpec,
     CadenceView,
+    DidItHappen,
+    Frequency,
+    LeaderDigest,
+    MemberReminder,
     MoveResult,
     PairHealth,
+    PairKind,
+    RescheduleNudge,
     ScheduleHome,
+    SlotMoved,
+    SlotState,
     SlotView,
+    StreakNote,
 )
+from bot.i18n import t
+from bot.i18n.format import format_datetime
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.blocks import (
@@ -54,7 +52,6 @@ from handlers.slack.blocks import (
     section,
 )
 from handlers.slack.renderers import Rendered, renders
-from storage.models import PairKind, SlotState
 
 # Zones offered in the modal; the pair's own (and the leader's) are added when missing.
 COMMON_ZONES = (

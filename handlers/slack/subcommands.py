@@ -10,7 +10,7 @@ from slack_bolt.async_app import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.services.container import Services
+from bot.container import Services
 from handlers.slack.actor import Actor
 
 

@@ -14,18 +14,18 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.i18n import t
-from bot.ports import SentRef
-from bot.services.container import Services
-from bot.services.tips import (
+from bot.container import Services
+from bot.core.errors import NotAllowed
+from bot.features.tips import (
     ConfigInput,
     InvalidInput,
-    NotAllowed,
     OwnTip,
     TipDraft,
     TipNotFound,
     TipQuery,
 )
+from bot.i18n import t
+from bot.ports import SentRef
 from handlers.slack import ids
 from handlers.slack import tips_blocks as tb
 from handlers.slack.actor import Actor

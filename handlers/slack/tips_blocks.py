@@ -9,11 +9,11 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.catalog import EXPECTATIONS, expectation_def, label
-from bot.i18n import t
-from bot.services.tips import (
+from bot.features.tips import (
     BODY_MAX,
     FREE_TOPIC_MAX,
     TITLE_MAX,
+    TOPIC_GROUPS,
     SearchPage,
     ShareOutcome,
     TipCard,
@@ -28,7 +28,7 @@ from bot.services.tips import (
     TipsWelcome,
     TipThanks,
 )
-from bot.services.tips_catalog import TOPIC_GROUPS
+from bot.i18n import t
 from handlers.slack import ids
 from handlers.slack.blocks import (
     Block,

@@ -19,9 +19,9 @@ from sqlmodel import select
 from typer.testing import CliRunner, Result
 
 from bot.config import Settings
+from bot.core.delivery import backoff
 from bot.demo import sample_org_csv
-from bot.services.delivery import backoff
-from bot.services.slots import Kind, delivery_key
+from bot.features.schedule.slots import Kind, delivery_key
 from bot.standin.slack_api import SlackStandin
 from bot.standin.stack import SIGNING_SECRET, LocalStack, slack_users
 from handlers.slack import ids

@@ -25,9 +25,9 @@ import sqlalchemy as sa
 from sqlmodel import SQLModel, col, select
 
 from bot.config import Settings
-from bot.services.catalog import ensure_builtin_catalog
-from bot.services.delivery import SEND_CONCURRENCY
-from bot.services.slots import Kind, delivery_key
+from bot.core.delivery import SEND_CONCURRENCY
+from bot.features.org.catalog import ensure_builtin_catalog
+from bot.features.schedule.slots import Kind, delivery_key
 from bot.standin.slack_api import SlackStandin
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Pair, Person, Setting, Slot

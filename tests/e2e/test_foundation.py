@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
 from bot.app import build_web_app
-from bot.services.container import build_services
+from bot.container import build_services
 from bot.standin.stack import LocalStack
 from handlers.slack.messenger import SlackMessenger
 from storage.db import Database

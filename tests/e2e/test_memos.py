@@ -12,9 +12,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import col, select
 
-from bot.services.memos import MemoThreadProducer
-from bot.services.picks import pair_topics
-from bot.services.shared import last_next_focus
+from bot.features.memos.memos import MemoThreadProducer
+from bot.features.picks.service import pair_topics
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from storage.db import Database
@@ -29,6 +28,7 @@ from storage.models import (
     Slot,
     SlotState,
 )
+from storage.queries import last_next_focus
 from tests.e2e.conftest import (
     HR,
     LEADER_DEV,

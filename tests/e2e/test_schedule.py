@@ -25,11 +25,10 @@ from typer.testing import CliRunner
 from bot.config import Settings
 from bot.demo import sample_org_csv
 from bot.demo.schedule import button_in, cadence_values, message_of, move_values
-from bot.services.digest import DigestService
-from bot.services.org_settings import SettingError
-from bot.services.picks import PickInput
-from bot.services.shared import DigestTip
-from bot.services.slots import Kind, PairHealth, ScheduleHome, delivery_key
+from bot.features.picks.service import PickInput
+from bot.features.schedule.digest import DigestService
+from bot.features.schedule.settings import SettingError
+from bot.features.schedule.slots import Kind, PairHealth, ScheduleHome, delivery_key
 from bot.standin.driver import DriverResponse
 from bot.standin.slack_api import SlackStandin
 from bot.standin.stack import LocalStack
@@ -49,6 +48,7 @@ from storage.models import (
     Slot,
     SlotState,
 )
+from storage.queries import DigestTip
 from tests.e2e.conftest import (
     CLOCK,
     HR,

@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot.services.picks import PickInput
-from bot.services.tips import TipDraft
+from bot.features.picks.service import PickInput
+from bot.features.tips.service import TipDraft
+from bot.features.tips.starter import ensure_starter_tips
 from bot.standin.stack import LocalStack
-from bot.starter_tips import ensure_starter_tips
 from handlers.slack import ids
 from storage.models import Pair, Person, Role, Slot, Tip, TipHelpful
 from tests.e2e.conftest import (

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.services.cadence import (
+from bot.features.schedule.cadence import (
     CadenceError,
     CadenceSpec,
     Frequency,

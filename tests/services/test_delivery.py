@@ -16,9 +16,7 @@ from sqlmodel import col, select
 
 from bench import bench_reminders, bench_tick
 from bot.core.clock import ShiftedClock
-from bot.metrics import Metrics
-from bot.ports import DeliveryFailed
-from bot.services.delivery import (
+from bot.core.delivery import (
     DeliveryCancelled,
     DeliveryDeferred,
     DeliveryLedger,
@@ -27,8 +25,10 @@ from bot.services.delivery import (
     cancel_pending,
     enqueue,
 )
-from bot.services.events import EventLedger
-from bot.services.tick import TickService
+from bot.core.events import EventLedger
+from bot.core.tick import TickService
+from bot.metrics import Metrics
+from bot.ports import DeliveryFailed
 from scheduler import build_scheduler
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Pair, Person

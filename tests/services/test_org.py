@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from bot.services.org import (
+from bot.features.org.importer import (
     ImportReport,
     OrgImportError,
     RowError,

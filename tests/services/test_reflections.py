@@ -10,7 +10,7 @@ import pytest
 from sqlmodel import select
 
 from bot.catalog import Expectation
-from bot.services.reflections import (
+from bot.features.memos.reflections import (
     ExpectationStat,
     Insight,
     Level,

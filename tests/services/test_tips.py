@@ -16,10 +16,10 @@ import pytest
 from sqlmodel import col, select
 
 from bench import bench_tips_search
-from bot.ports import DeliveryFailed, Notice, SentRef
-from bot.services import tips_search
-from bot.services.people import PeopleService
-from bot.services.tips import (
+from bot.features.org.people import PeopleService
+from bot.features.tips import search as tips_search
+from bot.features.tips.search import normalize, split_terms, text_codes
+from bot.features.tips.service import (
     ConfigInput,
     InvalidInput,
     NotAllowed,
@@ -34,9 +34,9 @@ from bot.services.tips import (
     TipsService,
     validate_draft,
 )
-from bot.services.tips_search import normalize, split_terms, text_codes
-from bot.services.tips_weekly import latest_week
-from bot.starter_tips import STARTER_TIPS, ensure_starter_tips
+from bot.features.tips.starter import STARTER_TIPS, ensure_starter_tips
+from bot.features.tips.weekly import latest_week
+from bot.ports import DeliveryFailed, Notice, SentRef
 from storage.db import Database
 from storage.models import Pair, Person, Role, Tip, TipGram
 

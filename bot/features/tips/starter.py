@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
 from bot.catalog import Expectation
-from bot.services.tips_search import store_index
+from bot.features.tips.search import store_index
 from storage.db import Database
 from storage.models import Tip
 

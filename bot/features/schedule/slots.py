@@ -22,7 +22,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.cadence import (
+from bot.core.delivery import cancel_pending, enqueue
+from bot.core.errors import NotAllowed
+from bot.features.org import PairService, PeopleService
+from bot.features.picks import attach_unscheduled_agenda
+from bot.features.schedule.cadence import (
     CadenceError,
     CadenceSpec,
     allowed_at,
@@ -37,11 +41,7 @@ from bot.services.cadence import (
     spec_from_rule,
     zone_of,
 )
-from bot.services.delivery import cancel_pending, enqueue
-from bot.services.org_settings import ScheduleSettings, ScheduleSettingsStore
-from bot.services.pairs import PairService
-from bot.services.people import PeopleService
-from bot.services.picks import NotAllowed, attach_unscheduled_agenda
+from bot.features.schedule.settings import ScheduleSettings, ScheduleSettingsStore
 from storage.db import Database
 from storage.models import Agenda, Pair, PairKind, Person, Slot, SlotState, utcnow
 

@@ -29,14 +29,14 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation
+from bot.core.errors import NotAllowed
+from bot.features.org import PeopleService
+from bot.features.tips.catalog import known_topic, topic_label
+from bot.features.tips.search import PAGE_SIZE, SearchFilters, TipSearch, store_index
 from bot.ports import DeliveryFailed, Messenger, Notice, SentRef
-from bot.services.people import PeopleService
-from bot.services.picks import NotAllowed
-from bot.services.shared import DigestTip
-from bot.services.tips_catalog import known_topic, topic_label
-from bot.services.tips_search import PAGE_SIZE, SearchFilters, TipSearch, store_index
 from storage.db import Database
 from storage.models import Pair, Person, Role, Setting, Tip, TipHelpful
+from storage.queries import DigestTip
 
 __all__ = ["NotAllowed"]  # re-exported: listeners catch it from here
 

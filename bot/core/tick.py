@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.services.delivery import DeliveryLedger, DeliverySender, DueWorkProducer
-from bot.services.events import EVENT_MEMORY, EventLedger
+from bot.core.delivery import DeliveryLedger, DeliverySender, DueWorkProducer
+from bot.core.events import EVENT_MEMORY, EventLedger
 
 logger = logging.getLogger("oneonone.tick")
 

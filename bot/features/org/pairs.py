@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.services.people import PARTY_COLUMNS, Party
+from bot.features.org.people import PARTY_COLUMNS, Party
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Slot, SlotState, UTCDateTime
 

@@ -15,8 +15,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from bot.services.memos import authorize_pair, authorize_slot, split_marker
-from bot.services.picks import NotAllowed
+from bot.core.errors import NotAllowed
+from bot.features.memos.memos import authorize_pair, authorize_slot, split_marker
 from storage.db import Database
 from storage.models import ActionItem, MemoEntry, Pair, Person, Slot
 

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import col, select
 
+from bot.core.delivery import enqueue, payload_of
+from bot.features.org import PeopleService
+from bot.features.tips.service import TipsConfig, TipsService, TipsWeekly, TipThanks
 from bot.ports import DeliveryFailed, Messenger
-from bot.services.delivery import enqueue, payload_of
-from bot.services.people import PeopleService
-from bot.services.tips import TipsConfig, TipsService, TipsWeekly, TipThanks
 from storage.db import Database
 from storage.models import Delivery, Person, Tip, TipHelpful
 

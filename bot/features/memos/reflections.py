@@ -31,10 +31,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
 from bot.catalog import Expectation
+from bot.core.delivery import DeliveryLedger, enqueue, payload_of
+from bot.core.errors import NotAllowed
+from bot.features.memos.memos import SendNow, authorize_slot, load_parties, send_now, slot_picks
+from bot.features.picks import Pick
 from bot.ports import DeliveryFailed, Messenger, Notice
-from bot.services.delivery import DeliveryLedger, enqueue, payload_of
-from bot.services.memos import SendNow, authorize_slot, load_parties, send_now, slot_picks
-from bot.services.picks import NotAllowed, Pick
 from storage.db import Database
 from storage.models import (
     Agenda,

@@ -9,35 +9,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.clock import Clock, SystemClock
-from bot.metrics import Metrics
-from bot.ports import Messenger
-from bot.services import action_items as action_items_service
-from bot.services import memos as memos_service
-from bot.services import reflections as reflections_service
-from bot.services.delivery import (
+from bot.core.delivery import (
     DeliveryLedger,
     DeliverySender,
     DueWorkProducer,
     senders_by_kind,
 )
-from bot.services.digest import DigestService
-from bot.services.events import EventLedger
-from bot.services.org_settings import ScheduleSettingsStore
-from bot.services.pairs import PairService
-from bot.services.people import PeopleService
-from bot.services.picks import PicksService
-from bot.services.reminders import ScheduleSenders
-from bot.services.slots import SlotService
-from bot.services.tick import TickService
-from bot.services.tips import TipsService
-from bot.services.tips_weekly import (
+from bot.core.events import EventLedger
+from bot.core.tick import TickService
+from bot.features.memos import action_items as action_items_service
+from bot.features.memos import memos as memos_service
+from bot.features.memos import reflections as reflections_service
+from bot.features.org import PairService, PeopleService
+from bot.features.picks import PicksService
+from bot.features.schedule import DigestService, ScheduleSenders, ScheduleSettingsStore, SlotService
+from bot.features.tips import (
     KIND_THANKS,
     KIND_WEEKLY,
+    TipsService,
     TipsWeeklyProducer,
     TipsWeeklySender,
     TipThanksProducer,
     TipThanksSender,
 )
+from bot.metrics import Metrics
+from bot.ports import Messenger
 from storage.db import Database
 
 

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from sqlmodel import col, select
 
-from bot.services.cadence import (
+from bot.features.schedule.cadence import (
     CadenceError,
     SendWindow,
     format_minutes,

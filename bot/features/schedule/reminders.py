@@ -15,22 +15,22 @@ from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.ports import Messenger, Notice
-from bot.services.cadence import allowed_at
-from bot.services.delivery import (
+from bot.core.delivery import (
     DeliveryCancelled,
     DeliveryDeferred,
     DeliverySender,
     payload_of,
 )
-from bot.services.digest import DigestService, slot_context, slot_picks
-from bot.services.org_settings import ScheduleSettingsStore
-from bot.services.people import PeopleService
-from bot.services.picks import Pick
-from bot.services.shared import OpenActionItem, open_action_items
-from bot.services.slots import Kind, SlotService, next_regular_after
+from bot.features.org import PeopleService
+from bot.features.picks import Pick
+from bot.features.schedule.cadence import allowed_at
+from bot.features.schedule.digest import DigestService, slot_context, slot_picks
+from bot.features.schedule.settings import ScheduleSettingsStore
+from bot.features.schedule.slots import Kind, SlotService, next_regular_after
+from bot.ports import Messenger, Notice
 from storage.db import Database
 from storage.models import Delivery, Pair, Person, Slot, SlotState
+from storage.queries import OpenActionItem, open_action_items
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,11 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation
+from bot.core.delivery import LEASE, DeliveryLedger, DeliverySender, enqueue
+from bot.core.errors import NotAllowed
+from bot.features.org import PairService, PairsOf, PeopleService
+from bot.features.picks import Pick, attach_unscheduled_agenda
 from bot.ports import DeliveryFailed, Messenger, Notice
-from bot.services.delivery import LEASE, DeliveryLedger, DeliverySender, enqueue
-from bot.services.pairs import PairService, PairsOf
-from bot.services.people import PeopleService
-from bot.services.picks import NotAllowed, Pick, attach_unscheduled_agenda
-from bot.services.shared import OpenActionItem, last_next_focus, open_action_items
 from storage.db import Database
 from storage.models import (
     Agenda,
@@ -39,6 +38,7 @@ from storage.models import (
     SlotState,
     Topic,
 )
+from storage.queries import OpenActionItem, last_next_focus, open_action_items
 
 logger = logging.getLogger("oneonone.memos")
 

@@ -20,26 +20,23 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation, department_topic_set_key
-from bot.services.pairs import (
+from bot.core.errors import NotAllowed
+from bot.features.org import (
     PairRow,
     PairService,
     PairsOf,
+    Party,
     pair_rows,
     pair_rows_statement,
     rows_from,
     split,
 )
-from bot.services.people import Party
 from storage.db import Database
 from storage.models import Agenda, AgendaItem, Pair, Person, Slot, SlotState, Topic, TopicSet
 
 NOTE_MAX = 300
 FREE_TOPIC_MAX = 60
 MAX_PICKS = 12
-
-
-class NotAllowed(Exception):
-    """The acting person is not a party to the pair named in the payload (or it is gone)."""
 
 
 @dataclass(frozen=True)

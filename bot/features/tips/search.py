@@ -48,7 +48,7 @@ from sqlmodel import col
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import expectation_def
-from bot.services.tips_catalog import topic_labels
+from bot.features.tips.catalog import topic_labels
 from storage.models import Tip, TipGram
 
 MAX_TERMS = 5

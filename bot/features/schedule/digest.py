@@ -17,17 +17,17 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation
+from bot.features.picks import Pick
 from bot.ports import Notice
-from bot.services.picks import Pick
-from bot.services.shared import (
+from storage.db import Database
+from storage.models import Agenda, AgendaItem, Pair, Person, Slot, Topic
+from storage.queries import (
     DigestTip,
     OpenActionItem,
     TipsForDigest,
     last_next_focus,
     open_action_items,
 )
-from storage.db import Database
-from storage.models import Agenda, AgendaItem, Pair, Person, Slot, Topic
 
 logger = logging.getLogger("oneonone.digest")
 

@@ -1,0 +1,32 @@
+"""The member's picks for the next 1on1: topics, the expected response, a note.
+
+The public face of the feature: surfaces, the wiring and other features import from here,
+never from its modules."""
+
+from bot.features.picks.service import (
+    FREE_TOPIC_MAX,
+    NOTE_MAX,
+    FieldError,
+    InvalidPicks,
+    Overview,
+    PairPicks,
+    Pick,
+    PickInput,
+    PicksService,
+    SaveResult,
+    attach_unscheduled_agenda,
+)
+
+__all__ = [
+    "FREE_TOPIC_MAX",
+    "NOTE_MAX",
+    "FieldError",
+    "InvalidPicks",
+    "Overview",
+    "PairPicks",
+    "Pick",
+    "PickInput",
+    "PicksService",
+    "SaveResult",
+    "attach_unscheduled_agenda",
+]

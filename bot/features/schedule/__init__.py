@@ -1,0 +1,76 @@
+"""Cadences, slots and what is sent around them: reminders, the digest, "did it happen?".
+
+The public face of the feature: surfaces, the wiring and other features import from here,
+never from its modules."""
+
+from bot.features.schedule.cadence import (
+    DEFAULT_DURATION,
+    DEFAULT_FREQUENCY,
+    DEFAULT_TIME,
+    DURATIONS,
+    MAX_DURATION,
+    MIN_DURATION,
+    CadenceError,
+    CadenceSpec,
+    Frequency,
+)
+from bot.features.schedule.digest import DigestService, LeaderDigest
+from bot.features.schedule.reminders import (
+    DidItHappen,
+    MemberReminder,
+    RescheduleNudge,
+    ScheduleSenders,
+    SlotMoved,
+    StreakNote,
+)
+from bot.features.schedule.settings import ScheduleSettings, ScheduleSettingsStore, SettingError
+from bot.features.schedule.slots import (
+    AnswerResult,
+    CadenceResult,
+    CadenceView,
+    InvalidMove,
+    MoveResult,
+    Outcome,
+    PairHealth,
+    PairNotFound,
+    ScheduleHome,
+    SlotService,
+    SlotView,
+)
+from storage.models import PairKind, SlotState
+
+__all__ = [
+    "DEFAULT_DURATION",
+    "DEFAULT_FREQUENCY",
+    "DEFAULT_TIME",
+    "DURATIONS",
+    "MAX_DURATION",
+    "MIN_DURATION",
+    "AnswerResult",
+    "CadenceError",
+    "CadenceResult",
+    "CadenceSpec",
+    "CadenceView",
+    "DidItHappen",
+    "DigestService",
+    "Frequency",
+    "InvalidMove",
+    "LeaderDigest",
+    "MemberReminder",
+    "MoveResult",
+    "Outcome",
+    "PairHealth",
+    "PairKind",
+    "PairNotFound",
+    "RescheduleNudge",
+    "ScheduleHome",
+    "ScheduleSenders",
+    "ScheduleSettings",
+    "ScheduleSettingsStore",
+    "SettingError",
+    "SlotMoved",
+    "SlotService",
+    "SlotState",
+    "SlotView",
+    "StreakNote",
+]
