@@ -23,6 +23,15 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def plain(text: str, limit: int = 75) -> dict[str, Any]:
+    """A plain_text object (labels of buttons and options: 75 characters at most)."""
+    return {"type": "plain_text", "text": cut(text, limit), "emoji": True}
+
+
+def option(text: str, value: str) -> dict[str, Any]:
+    return {"text": plain(text), "value": value}
+
+
 def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, MAX_SECTION_TEXT)}}
 

@@ -2,6 +2,47 @@
 
 import re
 
+# The ids of actions in the core's neutral messages are the core's; Slack uses them as they are.
+from bot.core.actions import (
+    MEMO_START as MEMO_START,
+)
+from bot.core.actions import (
+    OPEN_PICKER as OPEN_PICKER,
+)
+from bot.core.actions import (
+    REFLECTION_OPEN as REFLECTION_OPEN,
+)
+from bot.core.actions import (
+    SCHEDULE_OPEN as SCHEDULE_OPEN,
+)
+from bot.core.actions import (
+    SLOT_HELD as SLOT_HELD,
+)
+from bot.core.actions import (
+    SLOT_MOVED as SLOT_MOVED,
+)
+from bot.core.actions import (
+    SLOT_RESCHEDULE as SLOT_RESCHEDULE,
+)
+from bot.core.actions import (
+    SLOT_SKIPPED as SLOT_SKIPPED,
+)
+from bot.core.actions import (
+    TIP_ACTIONS_GROUP as TIP_ACTIONS_GROUP,
+)
+from bot.core.actions import (
+    TIP_HELPFUL as TIP_HELPFUL,
+)
+from bot.core.actions import (
+    TIP_MENU as TIP_MENU,
+)
+from bot.core.actions import (
+    TIP_POST_AGAIN as TIP_POST_AGAIN,
+)
+from bot.core.actions import (
+    VIEW_PICKS as VIEW_PICKS,
+)
+
 COMMAND = "/1on1"
 
 # The member's picker modal
@@ -18,13 +59,10 @@ PICKER_FREE_BLOCK = "picks_free"
 # Choosing a pair, and reading picks
 CHOOSER_CALLBACK = "picks_chooser"
 PICKS_VIEW_CALLBACK = "picks_view"
-OPEN_PICKER = "open_picker"  # value: pair id
-VIEW_PICKS = "view_picks"  # value: pair id
 VIEW_PICKS_SELECT = "view_picks_select_"  # + select number; selected value: pair id
 VIEW_PICKS_SELECT_RE = re.compile(f"^{VIEW_PICKS_SELECT}[0-9]+$")
 
 # Shared between features: the digest's "start" button opens the memo thread (value: slot id)
-MEMO_START = "memo_start"
 
 # Memos, TODOs and reflections (issue 5)
 MEMO_OPEN = "memo_open"  # App Home button: the memo modal (chooser or the one pair)
@@ -54,7 +92,6 @@ TODO_DUE_BLOCK = "todo_due"
 TODO_DUE = "todo_due"
 TODO_DONE = "todo_done"  # App Home checkbox; option value: item id
 TODO_DONE_BLOCK = "todo_done_"  # + item id
-REFLECTION_OPEN = "reflection_open"  # value: slot id
 REFLECTION_CALLBACK = "reflection"  # private_metadata: {"slot_id"}
 REFLECTION_ITEM_BLOCK = "refl_item_"  # + agenda item id
 REFLECTION_SCORE = "refl_score"
@@ -65,7 +102,6 @@ REFLECTION_SHARE_BLOCK = "refl_share"
 REFLECTION_SHARE = "refl_share"
 
 # Schedule (issue 4): cadences, "did it happen?", moved slots
-SCHEDULE_OPEN = "schedule_open"  # value: pair id (opens the cadence modal)
 SCHEDULE_CHOOSE = "schedule_choose"  # selected value: pair id
 SCHEDULE_CHOOSER_CALLBACK = "schedule_chooser"
 SCHEDULE_CALLBACK = "schedule_cadence"  # private_metadata: {"pair_id"}
@@ -84,10 +120,6 @@ SCHEDULE_ZONE_BLOCK = "schedule_zone"
 SCHEDULE_ZONE = "schedule_zone"
 SCHEDULE_START_BLOCK = "schedule_start"
 SCHEDULE_START = "schedule_start"
-SLOT_HELD = "slot_held"  # value: slot id
-SLOT_SKIPPED = "slot_skipped"  # value: slot id
-SLOT_MOVED = "slot_moved"  # value: slot id (opens the move modal)
-SLOT_RESCHEDULE = "slot_reschedule"  # value: slot id (from the nudge; opens the move modal)
 MOVE_CALLBACK = "slot_move"  # private_metadata: {"slot_id"}
 MOVE_DATE_BLOCK = "slot_move_date"
 MOVE_DATE = "slot_move_date"
@@ -101,11 +133,8 @@ TIP_FREE_TOPIC = "tips_free_topic"
 TIP_EXPECTATION = "tips_expectation"
 TIP_TITLE = "tips_title"
 TIP_BODY = "tips_body"
-TIP_ACTIONS_BLOCK = "tips_actions_"  # + tip id
-TIP_HELPFUL = "tips_helpful"  # value: tip id
-TIP_MENU = "tips_menu"  # overflow; option values "edit:<tip id>" / "delete:<tip id>"
+TIP_ACTIONS_BLOCK = TIP_ACTIONS_GROUP
 TIP_DELETE_CALLBACK = "tips_delete"  # private_metadata: {"tip_id"}
-TIP_POST_AGAIN = "tips_post_again"  # value: tip id
 TIPS_BROWSE_CALLBACK = "tips_browse"  # private_metadata: the last query
 TIPS_WORDS = "tips_words"
 TIPS_FILTER_TOPIC = "tips_filter_topic"

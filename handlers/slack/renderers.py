@@ -11,7 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bot.core.message import present, presented_types
 from bot.ports import Notice
+from handlers.slack.message import render_message
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,10 @@ def renders(notice_type: type[N]) -> Callable[[Callable[[N, str, str], Rendered]
 
 
 def render(notice: Notice, locale: str, timezone: str) -> Rendered:
+    # Notices with a presenter in the core are laid out from their neutral Message; the rest
+    # still have a Slack renderer of their own until they move.
+    if type(notice) in presented_types():
+        return Rendered(*render_message(present(notice, locale, timezone)))
     try:
         renderer = RENDERERS[type(notice)]
     except KeyError:

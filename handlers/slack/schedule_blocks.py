@@ -22,7 +22,6 @@ from bot.features.schedule import (
     CadenceResult,
     CadenceSpec,
     CadenceView,
-    DidItHappen,
     Frequency,
     LeaderDigest,
     MemberReminder,
@@ -31,7 +30,6 @@ from bot.features.schedule import (
     PairKind,
     RescheduleNudge,
     ScheduleHome,
-    SlotMoved,
     SlotState,
     SlotView,
     StreakNote,
@@ -694,35 +692,6 @@ def render_digest(notice: LeaderDigest, locale: str, timezone: str) -> Rendered:
     return Rendered(text=text, blocks=message_blocks(blocks, tail))
 
 
-@renders(DidItHappen)
-def render_did_it_happen(notice: DidItHappen, locale: str, timezone: str) -> Rendered:
-    key = "schedule.did.followup" if notice.followup else "schedule.did.question"
-    text = t(
-        locale,
-        key,
-        member=mrkdwn_escape(notice.member_name),
-        when=_when(notice.starts_at, locale, timezone),
-    )
-    value = str(notice.slot_id)
-    return Rendered(
-        text=text,
-        blocks=[
-            section(text),
-            {
-                "type": "actions",
-                "elements": [
-                    pb.button(
-                        t(locale, "schedule.button.held"), ids.SLOT_HELD, value, primary=True
-                    ),
-                    pb.button(t(locale, "schedule.button.skipped"), ids.SLOT_SKIPPED, value),
-                    pb.button(t(locale, "schedule.button.moved"), ids.SLOT_MOVED, value),
-                ],
-            },
-            context(t(locale, "schedule.did.why")),
-        ],
-    )
-
-
 @renders(RescheduleNudge)
 def render_nudge(notice: RescheduleNudge, locale: str, timezone: str) -> Rendered:
     other = mrkdwn_escape(notice.other_name)
@@ -742,19 +711,6 @@ def render_nudge(notice: RescheduleNudge, locale: str, timezone: str) -> Rendere
         t(locale, "schedule.button.reschedule"), ids.SLOT_RESCHEDULE, str(notice.slot_id)
     )
     return Rendered(text=text, blocks=[block])
-
-
-@renders(SlotMoved)
-def render_moved(notice: SlotMoved, locale: str, timezone: str) -> Rendered:
-    text = t(
-        locale,
-        "schedule.moved.body",
-        other=mrkdwn_escape(notice.other_name),
-        old=_when(notice.old_starts_at, locale, timezone),
-        new=_when(notice.new_starts_at, locale, timezone),
-        minutes=notice.duration_minutes,
-    )
-    return Rendered(text=text, blocks=[section(text)])
 
 
 @renders(StreakNote)

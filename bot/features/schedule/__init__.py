@@ -3,6 +3,8 @@
 The public face of the feature: surfaces, the wiring and other features import from here,
 never from its modules."""
 
+# Registers the schedule's presenters with the core.
+from bot.features.schedule import presenters as presenters
 from bot.features.schedule.cadence import (
     DEFAULT_DURATION,
     DEFAULT_FREQUENCY,

@@ -1,0 +1,81 @@
+"""The core's neutral Message laid out in Block Kit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.core.message import (
+    Button,
+    Divider,
+    Element,
+    Heading,
+    Lines,
+    Menu,
+    Message,
+    Note,
+    Style,
+    Text,
+)
+from handlers.slack.blocks import (
+    Block,
+    context,
+    divider,
+    header,
+    lines_as_sections,
+    message_blocks,
+    option,
+    plain,
+    section,
+)
+
+
+def button(item: Button) -> dict[str, Any]:
+    element: dict[str, Any] = {
+        "type": "button",
+        "text": plain(item.label),
+        "action_id": item.action,
+        "value": item.value,
+    }
+    if item.style is not Style.default:
+        element["style"] = item.style.value
+    return element
+
+
+def _control(item: Button | Menu) -> dict[str, Any]:
+    if isinstance(item, Button):
+        return button(item)
+    return {
+        "type": "overflow",
+        "action_id": item.action,
+        "options": [option(choice.label, choice.value) for choice in item.choices],
+    }
+
+
+def blocks_of(elements: tuple[Element, ...]) -> list[Block]:
+    blocks: list[Block] = []
+    for element in elements:
+        if isinstance(element, Heading):
+            blocks.append(header(element.text))
+        elif isinstance(element, Text):
+            block = section(element.markup)
+            if element.action is not None:
+                block["accessory"] = button(element.action)
+            blocks.append(block)
+        elif isinstance(element, Lines):
+            parts = lines_as_sections(list(element.lines))
+            blocks += parts if element.max_parts is None else parts[: element.max_parts]
+        elif isinstance(element, Note):
+            blocks.append(context(element.markup))
+        elif isinstance(element, Divider):
+            blocks.append(divider())
+        else:
+            row: Block = {"type": "actions", "elements": [_control(i) for i in element.items]}
+            if element.group is not None:
+                row = {"type": "actions", "block_id": element.group, "elements": row["elements"]}
+            blocks.append(row)
+    return blocks
+
+
+def render_message(message: Message) -> tuple[str, list[Block]]:
+    """Notification text and blocks; the body is cut to Slack's limits, never the tail."""
+    return message.fallback, message_blocks(blocks_of(message.body), blocks_of(message.tail))
