@@ -13,6 +13,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -89,7 +90,10 @@ def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
         return web.json_response({"status": "ok", "database": "up"})
 
     async def metrics(_: web.Request) -> web.Response:
-        return web.Response(text=services.metrics.render(), content_type="text/plain")
+        # The header as a whole: content_type= refuses a value that carries a charset.
+        return web.Response(
+            body=services.metrics.render(), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
 
     web_app = web.Application(client_max_size=1024 * 1024)
     web_app.router.add_post("/slack/events", slack_events)

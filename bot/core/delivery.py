@@ -243,10 +243,15 @@ class DeliveryLedger:
         self.gate = SendGate()
         self._to_mark: list[tuple[int, datetime, asyncio.Future[None]]] = []
         self._marking: asyncio.Task[None] | None = None
-        metrics.describe("oneonone_deliveries_total", "Outbound deliveries by kind and outcome")
+        metrics.describe(
+            "oneonone_deliveries_total",
+            "Outbound deliveries by kind and outcome",
+            labels=("kind", "outcome"),
+        )
         metrics.describe(
             "oneonone_delivery_errors_total",
             "Platform errors while delivering, by kind and error code",
+            labels=("kind", "code"),
         )
         metrics.describe(
             "oneonone_delivery_rate_limited_total",

@@ -10,6 +10,8 @@ import aiohttp
 import pytest
 import sqlalchemy as sa
 from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST
+from prometheus_client.parser import text_string_to_metric_families
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
@@ -86,6 +88,29 @@ async def test_healthz_checks_the_database(stack: LocalStack) -> None:
         finally:
             await runner.cleanup()
             await away.dispose()
+
+
+async def test_metrics_answer_in_the_prometheus_text_format(stack: LocalStack) -> None:
+    forged = await stack.driver.post(b"{}", "application/json", signature="v0=" + "0" * 64)
+    assert forged.status == 401
+
+    async with (
+        aiohttp.ClientSession() as http,
+        http.get(f"{stack.runtime.base_url}/metrics") as res,
+    ):
+        assert res.status == 200
+        assert res.headers["Content-Type"] == CONTENT_TYPE_LATEST
+        exposition = await res.text()
+
+    families = {f.name: f for f in text_string_to_metric_families(exposition)}
+    assert families["oneonone_deliveries"].documentation == (
+        "Outbound deliveries by kind and outcome"
+    )
+    requests = families["oneonone_slack_requests"].samples
+    rejected = families["oneonone_slack_rejected"].samples
+    assert [(s.name, s.value) for s in requests] == [("oneonone_slack_requests_total", 1)]
+    assert [(s.name, s.value) for s in rejected] == [("oneonone_slack_rejected_total", 1)]
+    assert "_created" not in exposition
 
 
 async def test_home_shows_each_persons_pairs_in_their_language(org: LocalStack) -> None:

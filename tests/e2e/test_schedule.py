@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
+from prometheus_client.parser import text_string_to_metric_families
 from slack_sdk.web.async_client import AsyncWebClient
 from sqlmodel import col, select
 from typer.testing import CliRunner
@@ -698,12 +699,16 @@ async def test_a_permanent_slack_error_stops_and_shows_in_logs_and_metrics(
         aiohttp.ClientSession() as http,
         http.get(f"{org.runtime.base_url}/metrics") as res,
     ):
-        metrics = await res.text()
-    assert (
-        'oneonone_delivery_errors_total{code="account_inactive",kind="sched.member_reminder"} 1'
-        in metrics
-    )
-    assert 'oneonone_deliveries_total{kind="sched.member_reminder",outcome="failed"} 1' in metrics
+        exposition = await res.text()
+    samples = [
+        (s.name, s.labels, s.value)
+        for family in text_string_to_metric_families(exposition)
+        for s in family.samples
+    ]
+    kind = "sched.member_reminder"
+    errors = {"kind": kind, "code": "account_inactive"}
+    assert ("oneonone_delivery_errors_total", errors, 1) in samples
+    assert ("oneonone_deliveries_total", {"kind": kind, "outcome": "failed"}, 1) in samples
 
 
 # --- App Home -------------------------------------------------------------------------------------

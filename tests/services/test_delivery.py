@@ -266,9 +266,9 @@ async def test_a_permanent_error_stops_and_shows_in_metrics(db: Database) -> Non
     assert later.failed == 0
     assert row.status is DeliveryStatus.failed
     assert row.last_error == "account_inactive"
-    rendered = metrics.render()
-    assert 'oneonone_delivery_errors_total{code="account_inactive",kind="test"} 1' in rendered
-    assert 'oneonone_deliveries_total{kind="test",outcome="failed"} 1' in rendered
+    errors = metrics.value("oneonone_delivery_errors_total", kind="test", code="account_inactive")
+    assert errors == 1
+    assert metrics.value("oneonone_deliveries_total", kind="test", outcome="failed") == 1
 
 
 async def test_attempts_run_out(db: Database) -> None:
