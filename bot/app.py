@@ -29,6 +29,7 @@ from bot.container import Services, build_services
 from bot.core.clock import Clock
 from bot.features.org import ensure_builtin_catalog
 from bot.features.tips import ensure_starter_tips
+from bot.metrics import Metrics
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.schedule import PausingRateLimitHandler
 from scheduler import TickScheduler, build_scheduler
@@ -71,8 +72,23 @@ def build_slack_app(
     return app
 
 
+def describe_server_metrics(metrics: Metrics) -> None:
+    """Counters of the server and the Slack surface, exposed (at 0) from the start, so that
+    rate() sees their first count."""
+    metrics.describe("oneonone_slack_requests_total", "Requests to /slack/events")
+    metrics.describe("oneonone_slack_rejected_total", "Slack requests refused (bad signature)")
+    metrics.describe(
+        "oneonone_slack_events_deduplicated_total", "Slack events answered once already"
+    )
+    metrics.describe(
+        "oneonone_slack_commands_total", "/1on1 commands by subcommand", labels=("name",)
+    )
+    metrics.describe("oneonone_errors_total", "Failures handled, by kind", labels=("kind",))
+
+
 def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
     to_bolt_request = handlers.slack.middleware.request_builder(slack_app, services)
+    describe_server_metrics(services.metrics)
 
     async def slack_events(request: web.Request) -> web.Response:
         services.metrics.inc("oneonone_slack_requests_total")

@@ -148,3 +148,16 @@ def test_nothing_counted_wrongly_raises() -> None:
     metrics.inc("oneonone_bad_labels_total", 1, **{"__reserved": "x"})
 
     assert samples(metrics) == {("oneonone_slack_requests_total", ()): 0}
+
+
+def test_the_servers_counters_are_described_before_their_first_count() -> None:
+    from bot.app import describe_server_metrics
+
+    metrics = Metrics()
+    describe_server_metrics(metrics)
+
+    documented = helps(metrics)
+    for name in ("oneonone_slack_requests", "oneonone_slack_rejected", "oneonone_errors"):
+        assert documented[name] != f"{name}_total", name  # a real help text, not the name
+    # Without labels a counter is there at 0 from the start, so rate() sees its first count.
+    assert samples(metrics)[("oneonone_slack_requests_total", ())] == 0.0
