@@ -32,6 +32,7 @@ from bot.features.tips import ensure_starter_tips
 from bot.metrics import Metrics
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.schedule import PausingRateLimitHandler
+from handlers.slack.signature import has_plain_timestamp
 from scheduler import TickScheduler, build_scheduler
 from storage.db import Database
 from storage.migrate import upgrade
@@ -92,6 +93,9 @@ def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
 
     async def slack_events(request: web.Request) -> web.Response:
         services.metrics.inc("oneonone_slack_requests_total")
+        if not has_plain_timestamp(request.headers):
+            services.metrics.inc("oneonone_slack_rejected_total")
+            return web.json_response({"error": "invalid request"}, status=401)
         bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))
         if bolt_response.status == 401:
             services.metrics.inc("oneonone_slack_rejected_total")

@@ -49,9 +49,16 @@ async def test_bad_signature_and_stale_timestamp_get_401_and_change_nothing(
 
     forged = await driver.post(body, "application/json", signature="v0=" + "0" * 64)
     stale = await driver.post(body, "application/json", timestamp=int(time.time()) - 6 * 60)
+    # Unsigned requests whose timestamp header is not a number, or missing, are refused the
+    # same way (not a 500 from parsing it).
+    odd = [
+        await driver.post(body, "application/json", headers={"X-Slack-Request-Timestamp": ts})
+        for ts in ("abc", "", "1e9", "٣٣", "99999999999999999999999")
+    ]
 
     assert forged.status == 401
     assert stale.status == 401
+    assert [r.status for r in odd] == [401] * len(odd)
     assert standin.calls_to("views.publish") == []
     assert await _processed_events(org.runtime.db) == 0
 
