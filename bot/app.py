@@ -39,6 +39,8 @@ from storage.migrate import upgrade
 
 logger = logging.getLogger("oneonone")
 
+HEALTH_TIMEOUT_SECONDS = 1.0
+
 
 def build_slack_client(
     settings: Settings,
@@ -103,7 +105,9 @@ def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
 
     async def healthz(_: web.Request) -> web.Response:
         try:
-            await services.db.ping()
+            # A health check answers within a second whatever the database is doing.
+            async with asyncio.timeout(HEALTH_TIMEOUT_SECONDS):
+                await services.db.ping()
         except Exception as exc:
             logger.warning("health check: database unreachable (%s)", type(exc).__name__)
             return web.json_response({"status": "unavailable", "database": "down"}, status=503)

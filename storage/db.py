@@ -157,6 +157,9 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(error)
 
 
+_PING = sa.select(sa.literal(1))
+
+
 class Database:
     """One engine per process; `read()` and `write()` hand out sessions, `fetch()` rows."""
 
@@ -310,8 +313,16 @@ class Database:
             self._reader = None
 
     async def ping(self) -> None:
+        """Raise when the database cannot answer a trivial read.
+
+        A SQLite file is read on a connection of its own, outside the pool: while another
+        process holds the write lock, queued writers can hold every pooled connection, yet the
+        database is up (WAL readers never wait for the lock)."""
+        if self._sqlite_prepared(_PING) is not None:
+            await self.fetch(_PING)
+            return
         async with self.engine.connect() as conn:
-            await conn.execute(sa.text("SELECT 1"))
+            await conn.execute(_PING)
 
     async def dispose(self) -> None:
         for reader in self._local_readers:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -20,9 +23,9 @@ from bot.app import build_web_app
 from bot.container import build_services
 from bot.standin.stack import LocalStack
 from handlers.slack.messenger import SlackMessenger
-from storage.db import Database
+from storage.db import SQLITE_POOL_SIZE, Database
 from storage.models import ProcessedEvent
-from tests.e2e.conftest import LEADER_SALES, MEMBER_EMILY, MEMBER_TANAKA
+from tests.e2e.conftest import CLOCK, LEADER_SALES, MEMBER_EMILY, MEMBER_TANAKA
 
 
 def _texts(view: dict[str, Any]) -> str:
@@ -95,6 +98,55 @@ async def test_healthz_checks_the_database(stack: LocalStack) -> None:
         finally:
             await runner.cleanup()
             await away.dispose()
+
+
+async def test_healthz_answers_while_sqlite_is_locked_and_writers_queue(tmp_path: Path) -> None:
+    # The lock and the pool of queued writers are SQLite's.
+    async with LocalStack(f"sqlite:///{tmp_path / 'locked.db'}", clock=CLOCK) as stack:
+        await _healthz_while_locked(stack)
+
+
+async def _healthz_while_locked(stack: LocalStack) -> None:
+    db = stack.runtime.db
+    assert db.url.database is not None
+    # Another process holds the write lock; more writers than the pool holds queue behind it.
+    holder = sqlite3.connect(db.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+
+    async def write() -> None:
+        async with db.write() as session:
+            await session.exec(sa.text("UPDATE setting SET value = value WHERE 0"))  # type: ignore[call-overload]
+
+    writers = [asyncio.create_task(write()) for _ in range(SQLITE_POOL_SIZE + 5)]
+    try:
+        await asyncio.sleep(0.3)  # every pooled connection is now waiting for the lock
+        async with (
+            aiohttp.ClientSession() as http,
+            asyncio.timeout(2),
+            http.get(f"{stack.runtime.base_url}/healthz") as res,
+        ):
+            assert res.status == 200
+            assert (await res.json())["database"] == "up"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+        await asyncio.gather(*writers)
+
+
+async def test_healthz_gives_up_on_a_database_that_does_not_answer_within_a_second(
+    stack: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def hangs() -> None:
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(stack.runtime.db, "ping", hangs)
+    async with (
+        aiohttp.ClientSession() as http,
+        asyncio.timeout(3),
+        http.get(f"{stack.runtime.base_url}/healthz") as res,
+    ):
+        assert res.status == 503
+        assert (await res.json())["database"] == "down"
 
 
 async def test_metrics_answer_in_the_prometheus_text_format(stack: LocalStack) -> None:
