@@ -29,6 +29,7 @@ from bot.container import Services, build_services
 from bot.core.clock import Clock
 from bot.features.org import ensure_builtin_catalog
 from bot.features.tips import ensure_starter_tips
+from bot.logs import quiet
 from bot.metrics import Metrics
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.schedule import PausingRateLimitHandler
@@ -72,6 +73,8 @@ def build_slack_app(
         raise_error_for_unhandled_request=False,
     )
     handlers.slack.register(app, services)
+    # Bolt gave its loggers the root's level just now; wire traces stay quiet (bot/logs.py).
+    quiet()
     return app
 
 

@@ -4,6 +4,7 @@ full cycle logs none of it."""
 
 from __future__ import annotations
 
+import io
 import json
 import logging
 from collections.abc import Iterator
@@ -14,11 +15,13 @@ import pytest
 from sqlmodel import col, select
 
 from bot.demo import forms as picker
+from bot.demo import sample_org_csv
 from bot.logs import QUIET_LOGGERS, configure_logging
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from storage.models import ActionItem, MemoEntry, Reflection, SlotState
 from tests.e2e.conftest import (
+    CLOCK,
     HR,
     LEADER_DEV,
     LEADER_SALES,
@@ -213,6 +216,41 @@ async def test_a_full_cycle_logs_no_memo_text(
     for secret in SECRETS:
         assert secret not in logged, secret
         assert secret.split(":")[1] not in logged, secret
+
+
+async def test_verbose_logging_set_up_before_the_app_keeps_content_out_of_the_log(
+    database_url: str,
+) -> None:
+    # As `oneonone serve -v` does it: logging first, then the app (Bolt then gives its own
+    # loggers the root's DEBUG level), and what the log handler writes is what counts.
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)]
+    saved = {logger: logger.level for logger in loggers}
+    root_level = logging.root.level
+    written = io.StringIO()
+    handler = configure_logging(verbose=True, stream=written)
+    try:
+        async with LocalStack(database_url, clock=CLOCK) as stack:
+            await stack.import_org(sample_org_csv())
+            for name in list(logging.root.manager.loggerDict):
+                if name.startswith("slack_bolt."):
+                    logging.getLogger(name).setLevel(logging.DEBUG)  # as a new Bolt app does
+            cycle = await full_cycle(stack)
+            assert [e.text for e in await entries(stack, cycle["slot_id"])] == [
+                EDITED,
+                TODO,
+                MODAL_MEMO,
+            ]
+    finally:
+        logging.root.removeHandler(handler)
+        logging.root.setLevel(root_level)
+        for logger, level in saved.items():
+            logger.setLevel(level)
+    log = written.getvalue()
+    assert log.count(" DEBUG oneonone.slack: ") >= 10  # traced all along
+    assert "Responding with status" not in log
+    for secret in SECRETS:
+        assert secret not in log, secret
+        assert secret.split(":")[1] not in log, secret
 
 
 # --- third parties -------------------------------------------------------------------------------
