@@ -9,7 +9,14 @@ from typing import Any
 
 from bot.catalog import EXPECTATIONS, Expectation, expectation_def, label
 from bot.features.org import PairsOf, PairView
-from bot.features.picks import FREE_TOPIC_MAX, NOTE_MAX, FieldError, PairPicks, Pick
+from bot.features.picks import (
+    FREE_TOPIC_MAX,
+    NOTE_MAX,
+    FieldError,
+    PairPicks,
+    Pick,
+    pick_lines,
+)
 from bot.i18n import t
 from bot.i18n.format import format_datetime
 from handlers.slack import ids
@@ -231,26 +238,12 @@ def picker_errors(
     return out
 
 
-def _pick_lines(picks: list[Pick], locale: str, *, with_hints: bool = False) -> list[str]:
-    lines: list[str] = []
-    for pick in picks:
-        exp = expectation_def(pick.expectation)
-        line = f"• *{mrkdwn_escape(pick.label(locale))}* — {label(exp, locale)}"
-        if pick.note:
-            line += "\n> " + mrkdwn_escape(pick.note).replace("\n", "\n> ")
-        if with_hints:
-            hint = exp.hint_en if locale == "en" else exp.hint_ja
-            line += f"\n_{t(locale, 'picks.hint_prefix')} {hint}_"
-        lines.append(line)
-    return lines
-
-
 def picks_section_blocks(
     picks: list[Pick], locale: str, *, with_hints: bool = False
 ) -> list[Block]:
     from handlers.slack.blocks import lines_as_sections
 
-    return lines_as_sections(_pick_lines(picks, locale, with_hints=with_hints))
+    return lines_as_sections(list(pick_lines(picks, locale, with_hints=with_hints)))
 
 
 def picks_view(picks: PairPicks, *, locale: str, timezone: str, for_leader: bool) -> dict[str, Any]:

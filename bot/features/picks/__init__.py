@@ -3,6 +3,7 @@
 The public face of the feature: surfaces, the wiring and other features import from here,
 never from its modules."""
 
+from bot.features.picks.presenters import pick_lines
 from bot.features.picks.service import (
     FREE_TOPIC_MAX,
     NOTE_MAX,
@@ -29,4 +30,5 @@ __all__ = [
     "PicksService",
     "SaveResult",
     "attach_unscheduled_agenda",
+    "pick_lines",
 ]
