@@ -19,3 +19,9 @@ def format_datetime(moment: datetime, locale: str | None, timezone: str) -> str:
     if normalize_locale(locale) == "en":
         return f"{_EN_WEEKDAYS[local.weekday()]}, {_EN_MONTHS[local.month - 1]} {local.day} {hm}"
     return f"{local.month}月{local.day}日({_JA_WEEKDAYS[local.weekday()]}) {hm}"
+
+
+def format_time(moment: datetime, timezone: str) -> str:
+    """`10:00`: the time of day in the reader's zone (the same in every language)."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.hour:02d}:{local.minute:02d}"

@@ -60,6 +60,7 @@ JA: dict[str, str] = {
     "schedule.reminder.picks_intro": "あなたが選んだ話したいこと:",
     "schedule.reminder.no_picks": "話したいことと、リーダーに期待する関わり方をまだ選んでいません。1分で選べます。選んでおくと、1on1がぐっと話しやすくなります。",
     "schedule.action_items_title": "*前回からのアクションアイテム(未完了)*",
+    "schedule.action_item": "• {text}({owner})",
     "schedule.more_items": "…ほか{count}件",
     # The leader's digest
     "schedule.digest.text": "まもなく{member}さんとの1on1です({at}〜)",
@@ -185,6 +186,7 @@ EN: dict[str, str] = {
     "schedule.reminder.picks_intro": "What you want to talk about:",
     "schedule.reminder.no_picks": "You haven't picked what to talk about, or the response you'd like from your leader, yet. It takes a minute and makes the conversation much easier.",
     "schedule.action_items_title": "*Open action items*",
+    "schedule.action_item": "• {text} ({owner})",
     "schedule.more_items": "…and {count} more",
     # The leader's digest
     "schedule.digest.text": "Your 1on1 with {member} starts soon ({at})",

@@ -1,5 +1,6 @@
-"""Block Kit for the schedule: the cadence modal, reminders, the leader's digest, "did it
-happen?", the move modal and App Home's cadence health."""
+"""Block Kit for the schedule: the cadence modal, answers to "did it happen?", the move
+modal and App Home's cadence health. The schedule's notices (reminders, the leader's digest,
+"did it happen?", nudges) are presented by the feature and laid out by handlers.slack.message."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bot.features.memos import OpenActionItem
 from bot.features.org import PairView
 from bot.features.schedule import (
     DEFAULT_DURATION,
@@ -23,16 +23,12 @@ from bot.features.schedule import (
     CadenceSpec,
     CadenceView,
     Frequency,
-    LeaderDigest,
-    MemberReminder,
     MoveResult,
     PairHealth,
     PairKind,
-    RescheduleNudge,
     ScheduleHome,
     SlotState,
     SlotView,
-    StreakNote,
 )
 from bot.i18n import t
 from bot.i18n.format import format_datetime
@@ -43,13 +39,10 @@ from handlers.slack.blocks import (
     context,
     cut,
     divider,
-    header,
     lines_as_sections,
-    message_blocks,
     mrkdwn_escape,
     section,
 )
-from handlers.slack.renderers import Rendered, renders
 
 # Zones offered in the modal; the pair's own (and the leader's) are added when missing.
 COMMON_ZONES = (
@@ -70,8 +63,6 @@ COMMON_ZONES = (
     "America/Los_Angeles",
     "UTC",
 )
-MAX_ACTION_ITEMS = 10
-TIP_BODY_MAX = 300
 # App Home: one section per pair up to this many; beyond it, a compact list and a select.
 HOME_PAIR_BUTTONS_MAX = 10
 HOME_BLOCK_BUDGET = 14
@@ -87,22 +78,6 @@ def _option(text: str, value: str) -> dict[str, Any]:
 
 def _when(moment: datetime, locale: str, timezone: str) -> str:
     return format_datetime(moment, locale, timezone)
-
-
-def _hm(moment: datetime, timezone: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local.hour:02d}:{local.minute:02d}"
-
-
-def _day(moment: datetime, reference: datetime, locale: str, timezone: str) -> str:
-    """今日 / 明日 / 11月24日(火), as the reader counts days."""
-    zone = ZoneInfo(timezone)
-    days = (moment.astimezone(zone).date() - reference.astimezone(zone).date()).days
-    if days == 0:
-        return t(locale, "schedule.day.today")
-    if days == 1:
-        return t(locale, "schedule.day.tomorrow")
-    return format_datetime(moment, locale, timezone).rsplit(" ", 1)[0]
 
 
 def weekday_name(weekday: int, locale: str) -> str:
@@ -601,139 +576,3 @@ def _health_line(health: PairHealth, locale: str, timezone: str) -> str:
     return f"{name} ・ {cadence}\n" + t(
         locale, "schedule.home.health", last=last, streak=streak, next=nxt
     )
-
-
-# --- notices (rendered by the Slack messenger) ------------------------------------------------
-
-
-def _action_item_blocks(items: Sequence[OpenActionItem], locale: str) -> list[Block]:
-    if not items:
-        return []
-    lines = [
-        f"• {mrkdwn_escape(item.text)}({mrkdwn_escape(item.owner_name)})"
-        if locale != "en"
-        else f"• {mrkdwn_escape(item.text)} ({mrkdwn_escape(item.owner_name)})"
-        for item in items[:MAX_ACTION_ITEMS]
-    ]
-    if len(items) > MAX_ACTION_ITEMS:
-        lines.append(t(locale, "schedule.more_items", count=len(items) - MAX_ACTION_ITEMS))
-    return [section(t(locale, "schedule.action_items_title")), *lines_as_sections(lines)]
-
-
-@renders(MemberReminder)
-def render_member_reminder(notice: MemberReminder, locale: str, timezone: str) -> Rendered:
-    text = t(
-        locale,
-        "schedule.reminder.title",
-        leader=mrkdwn_escape(notice.leader_name),
-        day=_day(notice.starts_at, notice.sent_at, locale, timezone),
-        at=_hm(notice.starts_at, timezone),
-        minutes=notice.duration_minutes,
-    )
-    blocks: list[Block] = [section(text)]
-    if notice.picks:
-        blocks.append(context(t(locale, "schedule.reminder.picks_intro")))
-        blocks += pb.picks_section_blocks(list(notice.picks), locale)
-        button = pb.button(t(locale, "button.edit_picks"), ids.OPEN_PICKER, str(notice.pair_id))
-    else:
-        blocks.append(section(t(locale, "schedule.reminder.no_picks")))
-        button = pb.button(
-            t(locale, "button.pick"), ids.OPEN_PICKER, str(notice.pair_id), primary=True
-        )
-    tail: list[Block] = [
-        {"type": "actions", "elements": [button]},
-        context(t(locale, "privacy.notice")),
-    ]
-    blocks += _action_item_blocks(notice.action_items, locale)
-    return Rendered(text=text, blocks=message_blocks(blocks, tail))
-
-
-@renders(LeaderDigest)
-def render_digest(notice: LeaderDigest, locale: str, timezone: str) -> Rendered:
-    member = mrkdwn_escape(notice.member_name)
-    at = _hm(notice.starts_at, timezone)
-    text = t(locale, "schedule.digest.text", member=member, at=at)
-    blocks: list[Block] = [
-        header(t(locale, "schedule.digest.header", member=notice.member_name, at=at)),
-        section(t(locale, "schedule.digest.when", at=at, minutes=notice.duration_minutes)),
-    ]
-    if notice.picks:
-        blocks.append(section(t(locale, "schedule.digest.picks_title", member=member)))
-        blocks += pb.picks_section_blocks(list(notice.picks), locale, with_hints=True)
-    else:
-        blocks.append(
-            section(
-                t(
-                    locale,
-                    "schedule.digest.no_picks",
-                    member=member,
-                    question=t(locale, f"schedule.opener.{notice.opener}"),
-                )
-            )
-        )
-    blocks += _action_item_blocks(notice.action_items, locale)
-    if notice.next_focus:
-        quoted = "> " + mrkdwn_escape(cut(notice.next_focus, 500)).replace("\n", "\n> ")
-        blocks.append(section(t(locale, "schedule.digest.next_focus") + "\n" + quoted))
-    if notice.tips:
-        lines = [
-            f"• *{mrkdwn_escape(tip.title)}*\n{mrkdwn_escape(cut(tip.body, TIP_BODY_MAX))}"
-            for tip in notice.tips
-        ]
-        blocks.append(section(t(locale, "schedule.digest.tips_title")))
-        blocks += lines_as_sections(lines)
-    start = pb.button(
-        t(locale, "schedule.button.start"), ids.MEMO_START, str(notice.slot_id), primary=True
-    )
-    tail: list[Block] = [
-        {"type": "actions", "elements": [start]},
-        context(t(locale, "schedule.digest.footer", member=member)),
-    ]
-    return Rendered(text=text, blocks=message_blocks(blocks, tail))
-
-
-@renders(RescheduleNudge)
-def render_nudge(notice: RescheduleNudge, locale: str, timezone: str) -> Rendered:
-    other = mrkdwn_escape(notice.other_name)
-    when = _when(notice.starts_at, locale, timezone)
-    if notice.next_regular_at is not None:
-        text = t(
-            locale,
-            "schedule.nudge.body",
-            other=other,
-            when=when,
-            next=_when(notice.next_regular_at, locale, timezone),
-        )
-    else:
-        text = t(locale, "schedule.nudge.body_no_next", other=other, when=when)
-    block = section(text)
-    block["accessory"] = pb.button(
-        t(locale, "schedule.button.reschedule"), ids.SLOT_RESCHEDULE, str(notice.slot_id)
-    )
-    return Rendered(text=text, blocks=[block])
-
-
-@renders(StreakNote)
-def render_streak(notice: StreakNote, locale: str, timezone: str) -> Rendered:
-    nxt = (
-        _when(notice.next_slot_at, locale, timezone)
-        if notice.next_slot_at
-        else t(locale, "picks.next_unscheduled")
-    )
-    text = t(
-        locale,
-        "schedule.streak.body",
-        member=mrkdwn_escape(notice.member_name),
-        missed=notice.missed,
-        next=nxt,
-    )
-    last = (
-        t(locale, "schedule.streak.last", last=_when(notice.last_held_at, locale, timezone))
-        if notice.last_held_at
-        else t(locale, "schedule.streak.never")
-    )
-    block = section(f"{text}\n{last}")
-    block["accessory"] = pb.button(
-        t(locale, "schedule.button.change"), ids.SCHEDULE_OPEN, str(notice.pair_id)
-    )
-    return Rendered(text=text, blocks=[block, context(t(locale, "schedule.streak.private"))])

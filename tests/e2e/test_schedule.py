@@ -35,6 +35,7 @@ from bot.standin.slack_api import SlackStandin
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from handlers.slack import schedule_blocks as sb
+from handlers.slack.renderers import render
 from handlers.slack.schedule import PausingRateLimitHandler
 from storage.db import Database
 from storage.models import (
@@ -871,11 +872,11 @@ async def test_the_digest_shows_at_most_two_tips_and_survives_a_failing_provider
     assert leader.slack_id == LEADER_SALES
     assert asked == [(leader.id, [("career", "listen")])]
     assert [t.title for t in digest.tips] == ["ヒント0", "ヒント1"]
-    rendered = dump(sb.render_digest(digest, "ja", "Asia/Tokyo").blocks)
+    rendered = dump(render(digest, "ja", "Asia/Tokyo").blocks)
     assert "ほかのリーダーのヒント" in rendered
     assert "ヒント1" in rendered
     assert without[1].tips == ()
-    assert "ほかのリーダーのヒント" not in dump(sb.render_digest(without[1], "ja", "UTC").blocks)
+    assert "ほかのリーダーのヒント" not in dump(render(without[1], "ja", "UTC").blocks)
 
 
 async def test_scheduling_settings_are_checked_before_they_are_stored(org: LocalStack) -> None:

@@ -1,5 +1,6 @@
-"""The schedule's notices in Block Kit: exactly the blocks and text the hand-written Slack
-renderers produced, block for block (written down from them before they were removed)."""
+"""The schedule's notices in Block Kit: their neutral Messages, laid out by the Slack surface,
+are exactly the blocks and text the hand-written Slack renderers produced, block for block
+(written down from them before they were removed)."""
 
 # Golden blocks: Slack texts read better whole than wrapped.
 # ruff: noqa: E501
@@ -11,9 +12,11 @@ from typing import Any
 import pytest
 
 import handlers.slack  # noqa: F401  (registers the renderers)
+from bot.core.message import present, presented_types
 from bot.ports import Notice
 from handlers.slack.blocks import context, section
-from handlers.slack.renderers import render
+from handlers.slack.message import render_message
+from handlers.slack.renderers import RENDERERS, render
 from tests.features.schedule_notices import (
     DIGEST_EMPTY,
     DIGEST_FULL,
@@ -437,14 +440,17 @@ CASES: list[tuple[str, Notice, str, str, str, list[dict[str, Any]]]] = [
 def test_the_slack_message_is_block_for_block_what_it_was(
     notice: Notice, locale: str, timezone: str, text: str, blocks: list[dict[str, Any]]
 ) -> None:
+    assert type(notice) in presented_types()
+    assert type(notice) not in RENDERERS
+    assert render_message(present(notice, locale, timezone)) == (text, blocks)
+    # ... and that is what the Slack messenger sends.
     rendered = render(notice, locale, timezone)
-
     assert rendered.text == text
     assert rendered.blocks == blocks
 
 
 def test_a_reminder_too_long_for_one_message_is_cut_in_its_body_never_in_its_tail() -> None:
-    rendered = render(REMINDER_TOO_LONG, "ja", TOKYO)
+    text, blocks = render_message(present(REMINDER_TOO_LONG, "ja", TOKYO))
 
     # Each pick (with its long note) fills a section of its own; 50 blocks at most, the
     # button and the privacy line always last.
@@ -470,5 +476,6 @@ def test_a_reminder_too_long_for_one_message_is_cut_in_its_body_never_in_its_tai
             ":lock: 1on1の内容(話したいこと・メモ)は、この1on1の2人にだけ表示されます。人事評価には使われません。"
         ),
     ]
-    assert len(rendered.blocks) == 50
-    assert rendered.blocks == body[:48] + tail
+    assert text == ":calendar: Satoさんとの1on1は *明日 10:00* から(30分)です。"
+    assert len(blocks) == 50
+    assert blocks == body[:48] + tail
