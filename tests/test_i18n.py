@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.i18n import CATALOGS, DEFAULT_LOCALE, SUPPORTED_LOCALES, en, ja, normalize_locale, t
-from bot.i18n.format import format_datetime
+from bot.i18n.format import format_datetime, format_time
 from storage.models import PairKind
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,6 +154,13 @@ def test_date_line_changes_the_day() -> None:
 
     assert format_datetime(moment, "ja", "Asia/Tokyo") == "11月24日(火) 08:30"
     assert format_datetime(moment, "en", "UTC") == "Mon, Nov 23 23:30"
+
+
+def test_format_time_is_the_time_of_day_in_the_readers_zone() -> None:
+    moment = datetime(2026, 11, 23, 23, 5, tzinfo=UTC)
+
+    assert format_time(moment, "Asia/Tokyo") == "08:05"
+    assert format_time(moment, "America/New_York") == "18:05"
 
 
 def test_format_datetime_normalizes_locale() -> None:
