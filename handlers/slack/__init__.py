@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.container import Services
-from handlers.slack import (  # noqa: F401  (tips_blocks registers renderers)  # noqa: F401  (renderers register)
+from handlers.slack import (  # noqa: F401  (the *_blocks modules that still register renderers)
     commands,
     errors,
     home,

@@ -408,13 +408,13 @@ CASES: list[tuple[str, Notice, str, str, str, list[dict[str, Any]]]] = [
         STREAK_WITHOUT_HISTORY,
         "en",
         NEW_YORK,
-        "Your 1on1s with Emily haven't happened 2 times in a row. In busy weeks, even a 15-minute 1on1 helps. The next one is planned for not scheduled yet.",
+        "Your 1on1s with Emily haven't happened 2 times in a row. In busy weeks, even a 15-minute 1on1 helps. The next one isn't scheduled yet.",
         [
             {
                 "type": "section",
                 "text": {
                     "type": "mrkdwn",
-                    "text": "Your 1on1s with Emily haven't happened 2 times in a row. In busy weeks, even a 15-minute 1on1 helps. The next one is planned for not scheduled yet.\nNone has been recorded as held yet.",
+                    "text": "Your 1on1s with Emily haven't happened 2 times in a row. In busy weeks, even a 15-minute 1on1 helps. The next one isn't scheduled yet.\nNone has been recorded as held yet.",
                 },
                 "accessory": {
                     "type": "button",

@@ -199,18 +199,13 @@ def slot_moved(notice: SlotMoved, locale: str, timezone: str) -> Message:
 
 @presents(StreakNote)
 def streak_note(notice: StreakNote, locale: str, timezone: str) -> Message:
-    nxt = (
-        when(notice.next_slot_at, locale, timezone)
-        if notice.next_slot_at
-        else t(locale, "picks.next_unscheduled")
-    )
-    text = t(
-        locale,
-        "schedule.streak.body",
-        member=esc(notice.member_name),
-        missed=notice.missed,
-        next=nxt,
-    )
+    member = esc(notice.member_name)
+    if notice.next_slot_at is not None:
+        nxt = when(notice.next_slot_at, locale, timezone)
+        text = t(locale, "schedule.streak.body", member=member, missed=notice.missed, next=nxt)
+    else:
+        # "planned for not scheduled yet" reads wrong in both languages: a sentence of its own.
+        text = t(locale, "schedule.streak.body_no_next", member=member, missed=notice.missed)
     last = (
         t(locale, "schedule.streak.last", last=when(notice.last_held_at, locale, timezone))
         if notice.last_held_at
