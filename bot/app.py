@@ -41,6 +41,7 @@ from storage.migrate import upgrade
 logger = logging.getLogger("oneonone")
 
 HEALTH_TIMEOUT_SECONDS = 1.0
+BODY_READ_SECONDS = 10.0
 
 
 def build_slack_client(
@@ -101,7 +102,19 @@ def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
         if not has_plain_timestamp(request.headers):
             services.metrics.inc("oneonone_slack_rejected_total")
             return web.json_response({"error": "invalid request"}, status=401)
-        bolt_response = await slack_app.async_dispatch(await to_bolt_request(request))
+        try:
+            # Slack sends a body at once; a client that trickles one is cut off, not waited for.
+            async with asyncio.timeout(BODY_READ_SECONDS):
+                bolt_request = await to_bolt_request(request)
+        except TimeoutError:
+            logger.info("a request body did not arrive within %.0f s", BODY_READ_SECONDS)
+            return web.json_response({"error": "request timeout"}, status=408)
+        except ConnectionResetError:
+            # The client went away mid-request: nobody is waiting for an answer, and it is
+            # not our error.
+            logger.info("a client went away before its request arrived")
+            return web.Response(status=400)
+        bolt_response = await slack_app.async_dispatch(bolt_request)
         if bolt_response.status == 401:
             services.metrics.inc("oneonone_slack_rejected_total")
         return await to_aiohttp_response(bolt_response)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 import time
 from pathlib import Path
@@ -19,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
+from bot import app as app_module
 from bot.app import build_web_app
 from bot.container import build_services
 from bot.standin.stack import LocalStack
@@ -147,6 +149,38 @@ async def test_healthz_gives_up_on_a_database_that_does_not_answer_within_a_seco
     ):
         assert res.status == 503
         assert (await res.json())["database"] == "down"
+
+
+async def test_slow_and_vanishing_clients_are_cut_off_quietly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "BODY_READ_SECONDS", 0.5)
+    head = (
+        b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
+        b'Content-Length: 1000\r\nX-Slack-Request-Timestamp: 1700000000\r\n\r\n{"a":'
+    )
+    async with LocalStack(f"sqlite:///{tmp_path / 'slow.db'}", clock=CLOCK) as stack:
+        port = stack.runtime.port
+        assert port is not None
+        # Three clients that send a part of the body and leave...
+        for _ in range(3):
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(head)
+            await writer.drain()
+            await asyncio.sleep(0.05)
+            writer.close()
+        # ...and one that trickles it and never finishes: cut off after the read timeout.
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(head)
+        await writer.drain()
+        async with asyncio.timeout(5):
+            status_line = await reader.readline()
+        writer.close()
+        assert status_line.startswith(b"HTTP/1.1 408"), status_line
+        await asyncio.sleep(0.2)
+
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+    assert errors == []
 
 
 async def test_metrics_answer_in_the_prometheus_text_format(stack: LocalStack) -> None:
