@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -11,8 +13,15 @@ from sqlmodel import col
 from storage.db import Database
 from storage.models import ProcessedEvent
 
+logger = logging.getLogger("oneonone.events")
+
 # Slack gives up retrying an event after about an hour; a day is ample margin.
 EVENT_MEMORY = timedelta(days=1)
+
+# What a team or event id can look like (Slack's are short ASCII words such as T0ABC and
+# Ev0ABC); anything else must not reach the database, whose columns it would not fit.
+_ID = re.compile(r"[A-Za-z0-9_.:-]{1,32}")
+_EVENT_ID = re.compile(r"[A-Za-z0-9_.:-]{1,64}")
 
 
 class EventLedger:
@@ -20,7 +29,17 @@ class EventLedger:
         self._db = db
 
     async def first_time(self, team_id: str, event_id: str, *, now: datetime) -> bool:
-        """Record the event; True only for the first of any number of concurrent deliveries."""
+        """Record the event; True only for the first of any number of concurrent deliveries.
+
+        An event whose ids cannot be real is never run: False, with one warning."""
+        if not (
+            isinstance(team_id, str)
+            and isinstance(event_id, str)
+            and _ID.fullmatch(team_id)
+            and _EVENT_ID.fullmatch(event_id)
+        ):
+            logger.warning("an event with a malformed team or event id was dropped")
+            return False
         dialect_insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
         stmt = (
             dialect_insert(ProcessedEvent)
