@@ -1,5 +1,6 @@
-"""Block Kit for memos, TODOs and reflections: the memo thread's parent, the memo modals, the
-TODO modal, the reflection modal and DM, and this feature's part of App Home.
+"""Block Kit for memos, TODOs and reflections: the memo modals, the TODO modal, the reflection
+modal and this feature's part of App Home. The memo thread's first message and the reflection
+DMs are the feature's neutral messages (bot/features/memos/presenters.py).
 
 Memo text comes from people: it is escaped, and cut to fit Block Kit's limits here (it is
 stored whole).
@@ -10,10 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
-from bot.catalog import Expectation, expectation_def, label
+from bot.catalog import expectation_def, label
 from bot.features.memos import (
     COMMENT_MAX,
     ENTRY_MAX,
@@ -28,23 +28,19 @@ from bot.features.memos import (
     Level,
     MemberHistory,
     MemoHistory,
-    MemoParent,
-    OpenActionItem,
     PersonItem,
-    ReflectionCommentShared,
     ReflectionError,
     ReflectionForm,
-    ReflectionRequest,
     StartResult,
     StartState,
     TodoDraft,
     TodoError,
     Trend,
 )
+from bot.features.memos import presenters as memo_text
 from bot.features.org import PairsOf
-from bot.features.picks import Overview, Pick
+from bot.features.picks import Overview
 from bot.i18n import t
-from bot.i18n.format import format_datetime
 from handlers.slack import ids
 from handlers.slack.blocks import (
     MAX_VIEW_BLOCKS,
@@ -53,15 +49,12 @@ from handlers.slack.blocks import (
     cut,
     divider,
     lines_as_sections,
-    message_blocks,
     mrkdwn_escape,
     section,
 )
-from handlers.slack.renderers import Rendered, renders
 
 # How much of one memo the history shows; the whole text stays stored.
 ENTRY_SHOWN = 700
-TODO_SHOWN = 300
 HOME_TODOS = 8
 PAIR_BUTTONS_MAX = 15
 SCORE_VALUES = (5, 4, 3, 2, 1)
@@ -83,89 +76,11 @@ def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> 
     return element
 
 
-def _shown(text: str, limit: int) -> str:
-    """Cut before escaping, so an entity like `&amp;` is never split in half."""
-    return mrkdwn_escape(cut(text, limit))
-
-
-def _when(moment: datetime, locale: str, timezone: str) -> str:
-    return format_datetime(moment, locale, timezone)
-
-
-def _expectation(value: Expectation | str, locale: str) -> str:
-    return label(expectation_def(value), locale)
-
-
-def _pick_lines(picks: Sequence[Pick], locale: str) -> list[str]:
-    lines = []
-    for pick in picks:
-        line = f"• *{_shown(pick.label(locale), 75)}* — {_expectation(pick.expectation, locale)}"
-        if pick.note:
-            line += "\n> " + _shown(pick.note, 500).replace("\n", "\n> ")
-        lines.append(line)
-    return lines
-
-
-def _item_lines(items: Sequence[OpenActionItem], locale: str) -> list[str]:
-    return [
-        t(
-            locale,
-            "memo.todo_line",
-            text=_shown(item.text, TODO_SHOWN),
-            owner=mrkdwn_escape(item.owner_name),
-        )
-        for item in items
-    ]
-
-
-def _quote(text: str, limit: int) -> str:
-    return "> " + _shown(text, limit).replace("\n", "\n> ")
-
-
 def _metadata(**values: object) -> str:
     return json.dumps(values)
 
 
 # --- the memo thread -----------------------------------------------------------------------------
-
-
-@renders(MemoParent)
-def memo_parent(notice: MemoParent, locale: str, timezone: str) -> Rendered:
-    zone = notice.timezone or timezone
-    when = _when(notice.starts_at, locale, zone)
-    blocks: list[Block] = [
-        section(
-            t(
-                locale,
-                "memo.parent_title",
-                when=when,
-                leader=mrkdwn_escape(notice.leader_name),
-                member=mrkdwn_escape(notice.member_name),
-            )
-        )
-    ]
-    if notice.picks:
-        blocks += lines_as_sections(
-            [t(locale, "memo.parent_picks"), *_pick_lines(notice.picks, locale)]
-        )
-    else:
-        blocks.append(context(t(locale, "memo.parent_no_picks")))
-    if notice.open_items:
-        lines = [t(locale, "memo.parent_todos"), *_item_lines(notice.open_items, locale)]
-        blocks += lines_as_sections(lines)[:20]
-    if notice.next_focus:
-        blocks.append(
-            section(t(locale, "memo.parent_focus") + "\n" + _quote(notice.next_focus, 1500))
-        )
-    tail = [context(t(locale, "memo.parent_howto")), context(t(locale, "privacy.notice"))]
-    text = t(
-        locale,
-        "memo.parent_fallback",
-        when=when,
-        leader=notice.leader_name,
-        member=notice.member_name,
-    )
-    return Rendered(text=text, blocks=message_blocks(blocks, tail))
 
 
 def start_result_text(result: StartResult, locale: str) -> str:
@@ -263,7 +178,7 @@ def _entry_line(entry: EntryView, locale: str) -> str:
         locale,
         key,
         author=mrkdwn_escape(entry.author_name),
-        text=_shown(entry.text, ENTRY_SHOWN),
+        text=memo_text.shown(entry.text, ENTRY_SHOWN),
     )
     if entry.edited:
         line += " " + t(locale, "memo.edited")
@@ -293,11 +208,16 @@ def history_view(history: MemoHistory, *, locale: str, timezone: str) -> dict[st
     ]
     if history.page == 0:
         if history.open_items:
-            lines = [t(locale, "memo.open_todos"), *_item_lines(history.open_items, locale)]
+            lines = [
+                t(locale, "memo.open_todos"),
+                *memo_text.item_lines(history.open_items, locale),
+            ]
             head += lines_as_sections(lines)[:5]
         if history.next_focus:
             head.append(
-                section(t(locale, "memo.last_focus") + "\n" + _quote(history.next_focus, 1500))
+                section(
+                    t(locale, "memo.last_focus") + "\n" + memo_text.quote(history.next_focus, 1500)
+                )
             )
     head.append(divider())
 
@@ -311,7 +231,13 @@ def history_view(history: MemoHistory, *, locale: str, timezone: str) -> dict[st
     body: list[Block] = []
     for slot in history.slots:
         body.append(
-            section(t(locale, "memo.slot_heading", when=_when(slot.starts_at, locale, timezone)))
+            section(
+                t(
+                    locale,
+                    "memo.slot_heading",
+                    when=memo_text.when(slot.starts_at, locale, timezone),
+                )
+            )
         )
         if slot.entries:
             body += lines_as_sections([_entry_line(e, locale) for e in slot.entries])
@@ -348,7 +274,7 @@ def add_entry_view(form: AddForm, *, locale: str, timezone: str) -> dict[str, An
             callback_id=ids.MEMO_INFO_CALLBACK,
         )
     options = [
-        {"text": _plain(_when(c.starts_at, locale, timezone)), "value": str(c.slot_id)}
+        {"text": _plain(memo_text.when(c.starts_at, locale, timezone)), "value": str(c.slot_id)}
         for c in form.slots
     ]
     select: dict[str, Any] = {
@@ -504,39 +430,6 @@ def todo_errors(errors: Sequence[TodoError], locale: str) -> dict[str, str]:
 # --- reflections ---------------------------------------------------------------------------------
 
 
-@renders(ReflectionRequest)
-def reflection_request(notice: ReflectionRequest, locale: str, timezone: str) -> Rendered:
-    when = _when(notice.starts_at, locale, timezone)
-    ask = section(
-        t(locale, "reflection.request", leader=mrkdwn_escape(notice.leader_name), when=when)
-    )
-    ask["accessory"] = _button(
-        t(locale, "reflection.open_button"), ids.REFLECTION_OPEN, str(notice.slot_id), primary=True
-    )
-    return Rendered(
-        text=t(locale, "reflection.request_fallback", leader=notice.leader_name, when=when),
-        blocks=[
-            ask,
-            context(t(locale, "reflection.privacy", leader=mrkdwn_escape(notice.leader_name))),
-        ],
-    )
-
-
-@renders(ReflectionCommentShared)
-def reflection_comment(notice: ReflectionCommentShared, locale: str, timezone: str) -> Rendered:
-    when = _when(notice.starts_at, locale, timezone)
-    head = t(
-        locale, "reflection.comment_shared", member=mrkdwn_escape(notice.member_name), when=when
-    )
-    return Rendered(
-        text=t(locale, "reflection.comment_fallback", member=notice.member_name),
-        blocks=[
-            section(head + "\n" + _quote(notice.comment, 2500)),
-            context(t(locale, "reflection.comment_footer")),
-        ],
-    )
-
-
 # The wording of each 1-5 answer: was the expectation met, and how satisfied overall.
 MET_SCALE = {score: f"reflection.score_{score}" for score in SCORE_VALUES}
 SATISFACTION_SCALE = {score: f"reflection.satisfaction_{score}" for score in SCORE_VALUES}
@@ -563,13 +456,13 @@ def _score_input(
 
 def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict[str, Any]:
     leader = mrkdwn_escape(form.leader_name)
-    when = _when(form.starts_at, locale, timezone)
+    when = memo_text.when(form.starts_at, locale, timezone)
     blocks: list[Block] = [
         section(t(locale, "reflection.intro", leader=leader, when=when)),
         context(t(locale, "reflection.privacy", leader=leader)),
     ]
     if not form.editable:
-        until = _when(form.change_until or form.starts_at, locale, timezone)
+        until = memo_text.when(form.change_until or form.starts_at, locale, timezone)
         blocks.append(section(t(locale, "reflection.closed", until=until)))
         return _modal(
             t(locale, "reflection.title"), blocks, locale, callback_id=ids.MEMO_INFO_CALLBACK
@@ -579,7 +472,7 @@ def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict
             locale,
             "reflection.item_label",
             topic=item.pick.label(locale),
-            expectation=_expectation(item.pick.expectation, locale),
+            expectation=memo_text.expectation(item.pick.expectation, locale),
         )
         blocks.append(
             _score_input(
@@ -634,7 +527,7 @@ def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict
         }
     )
     if form.answered and form.change_until is not None:
-        until = _when(form.change_until, locale, timezone)
+        until = memo_text.when(form.change_until, locale, timezone)
         blocks.append(context(t(locale, "reflection.answered", until=until)))
     return _modal(
         t(locale, "reflection.title"),
@@ -698,12 +591,14 @@ def _trend(trend: Trend | None, locale: str) -> str:
 
 
 def _todo_block(item: PersonItem, locale: str, timezone: str) -> Block:
-    due = _when(item.due_at, locale, timezone) if item.due_at else t(locale, "todo.due_next")
+    due = (
+        memo_text.when(item.due_at, locale, timezone) if item.due_at else t(locale, "todo.due_next")
+    )
     block = section(
         t(
             locale,
             "todo.home_line",
-            text=_shown(item.text, TODO_SHOWN),
+            text=memo_text.shown(item.text, memo_text.TODO_SHOWN),
             owner=mrkdwn_escape(item.owner_name),
             other=mrkdwn_escape(item.other_name),
             due=due,
@@ -729,7 +624,7 @@ def insight_blocks(insight: Insight, locale: str) -> list[Block]:
         t(
             locale,
             "insight.line",
-            expectation=_expectation(stat.expectation, locale),
+            expectation=memo_text.expectation(stat.expectation, locale),
             mean=f"{stat.mean:.1f}",
             # In steps of ten: an exact percentage would give away how many answers there are.
             met=round(stat.met_rate * 10) * 10,
@@ -756,7 +651,9 @@ def insight_blocks(insight: Insight, locale: str) -> list[Block]:
                 context(t(locale, "insight.hint", expectation=label(exp, locale), hint=hint))
             )
     if insight.thin:
-        names = t(locale, "insight.separator").join(_expectation(e, locale) for e in insight.thin)
+        names = t(locale, "insight.separator").join(
+            memo_text.expectation(e, locale) for e in insight.thin
+        )
         blocks.append(context(t(locale, "insight.thin", expectations=names)))
     blocks.append(context(t(locale, "insight.footer")))
     return blocks
@@ -776,7 +673,7 @@ def history_blocks(history: MemberHistory, locale: str) -> list[Block]:
             t(
                 locale,
                 "insight.member_met",
-                expectation=_expectation(met.expectation, locale),
+                expectation=memo_text.expectation(met.expectation, locale),
                 met=met.met,
                 total=met.total,
             )

@@ -3,6 +3,8 @@
 The public face of the feature: surfaces, the wiring and other features import from here,
 never from its modules."""
 
+# Registers the memos' presenters with the core.
+from bot.features.memos import presenters as presenters
 from bot.features.memos.action_items import (
     TODO_MAX,
     AlreadyTodo,
