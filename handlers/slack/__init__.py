@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from bot.container import Services
-from handlers.slack import (  # noqa: F401  (the *_blocks modules that still register renderers)
+from handlers.slack import (  # noqa: F401  (middleware: the wiring reaches it from here)
     commands,
     errors,
     home,
@@ -13,9 +13,7 @@ from handlers.slack import (  # noqa: F401  (the *_blocks modules that still reg
     middleware,
     picks,
     schedule,
-    schedule_blocks,
     tips,
-    tips_blocks,
 )
 
 

@@ -1,33 +1,26 @@
-"""Block Kit for tips: the tip form, the channel message, browsing, settings and notices."""
+"""Block Kit for tips: the tip form, browsing and settings. The tip's channel message and the
+feature's notices are its neutral messages (bot/features/tips/presenters.py)."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.catalog import EXPECTATIONS, expectation_def, label
+from bot.catalog import EXPECTATIONS, label
+from bot.core.message import Button, Menu
 from bot.features.tips import (
     BODY_MAX,
     FREE_TOPIC_MAX,
     TITLE_MAX,
     TOPIC_GROUPS,
     SearchPage,
-    ShareOutcome,
     TipCard,
     TipFieldError,
-    TipGone,
-    TipPost,
     TipQuery,
     TipsConfig,
-    TipsConfigSaved,
-    TipShared,
-    TipsWeekly,
-    TipsWelcome,
-    TipThanks,
 )
+from bot.features.tips import presenters as tip_text
 from bot.i18n import t
 from handlers.slack import ids
 from handlers.slack.blocks import (
@@ -35,16 +28,13 @@ from handlers.slack.blocks import (
     context,
     cut,
     divider,
-    header,
-    message_blocks,
     mrkdwn_escape,
     section,
 )
-from handlers.slack.renderers import Rendered, renders
+from handlers.slack.message import blocks_of
 
 ANY = "any"  # the "no filter" option (an option's value cannot be empty)
 BROWSE_BODY_PREVIEW = 280
-WEEKLY_BODY_PREVIEW = 200
 WORDS_MAX = 100
 
 
@@ -115,15 +105,6 @@ def _expectation_option(key: str | None, locale: str) -> dict[str, Any] | None:
         if exp.key.value == key:
             return _option(label(exp, locale), exp.key.value)
     return None
-
-
-def expectation_label(key: str | None, locale: str) -> str | None:
-    if not key:
-        return None
-    try:
-        return label(expectation_def(key), locale)
-    except KeyError:
-        return None
 
 
 # --- the tip form ---------------------------------------------------------------------------------
@@ -269,71 +250,6 @@ def tip_form_errors(errors: list[TipFieldError], locale: str) -> dict[str, str]:
     return out
 
 
-# --- one tip ----------------------------------------------------------------------------------
-
-
-def tags_line(card: TipCard, locale: str) -> str:
-    parts: list[str] = []
-    topic = card.topic(locale)
-    if topic:
-        parts.append(t(locale, "tips.tag_topic", topic=mrkdwn_escape(topic)))
-    expectation = expectation_label(card.expectation, locale)
-    if expectation:
-        parts.append(t(locale, "tips.tag_expectation", expectation=expectation))
-    if card.starter:
-        parts.append(t(locale, "tips.starter_tag"))
-    elif card.author_name:
-        parts.append(t(locale, "tips.by", name=mrkdwn_escape(card.author_name)))
-    parts.append(t(locale, "tips.helpful_count", count=card.helpful_count))
-    return " ・ ".join(parts)
-
-
-def _menu(card: TipCard, locale: str) -> dict[str, Any]:
-    return {
-        "type": "overflow",
-        "action_id": ids.TIP_MENU,
-        "options": [
-            _option(t(locale, "tips.menu_edit"), f"edit:{card.tip_id}"),
-            _option(t(locale, "tips.menu_delete"), f"delete:{card.tip_id}"),
-        ],
-    }
-
-
-def _helpful_button(card: TipCard, locale: str, *, marked: bool = False) -> dict[str, Any]:
-    key = "tips.helpful_button_marked" if marked else "tips.helpful_button"
-    return _button(
-        t(locale, key, count=card.helpful_count),
-        ids.TIP_HELPFUL,
-        str(card.tip_id),
-        primary=marked,
-    )
-
-
-def tip_blocks(card: TipCard, locale: str) -> list[Block]:
-    """The tip's message in the managers' channel (everyone there sees the same message)."""
-    return [
-        section(f"*{mrkdwn_escape(card.title)}*\n{mrkdwn_escape(card.body)}"),
-        context(tags_line(card, locale)),
-        {
-            "type": "actions",
-            "block_id": f"{ids.TIP_ACTIONS_BLOCK}{card.tip_id}",
-            "elements": [_helpful_button(card, locale), _menu(card, locale)],
-        },
-    ]
-
-
-@renders(TipPost)
-def render_tip_post(notice: TipPost, locale: str, timezone: str) -> Rendered:
-    text = t(locale, "tips.post_fallback", title=notice.card.title)
-    return Rendered(text, tip_blocks(notice.card, locale))
-
-
-@renders(TipGone)
-def render_tip_gone(notice: TipGone, locale: str, timezone: str) -> Rendered:
-    text = t(locale, "tips.gone")
-    return Rendered(text, [context(text)])
-
-
 # --- browsing -----------------------------------------------------------------------------------
 
 
@@ -427,22 +343,16 @@ def browse_view(page: SearchPage, *, locale: str) -> dict[str, Any]:
     ]
     for card in page.cards:
         blocks.append(divider())
-        body = cut(card.body, BROWSE_BODY_PREVIEW)
-        blocks.append(section(f"*{mrkdwn_escape(card.title)}*\n{mrkdwn_escape(body)}"))
-        blocks.append(context(tags_line(card, locale)))
-        elements: list[dict[str, Any]] = []
+        blocks.append(section(tip_text.card_text(card, BROWSE_BODY_PREVIEW)))
+        blocks.append(context(tip_text.tags_line(card, locale)))
+        items: list[Button | Menu] = []
         if page.can_mark and card.tip_id not in page.manageable:
-            elements.append(_helpful_button(card, locale, marked=card.tip_id in page.marked))
+            marked = card.tip_id in page.marked
+            items.append(tip_text.helpful_button(card, locale, marked=marked))
         if card.tip_id in page.manageable:
-            elements.append(_menu(card, locale))
-        if elements:
-            blocks.append(
-                {
-                    "type": "actions",
-                    "block_id": f"{ids.TIP_ACTIONS_BLOCK}{card.tip_id}",
-                    "elements": elements,
-                }
-            )
+            items.append(tip_text.tip_menu(card, locale))
+        if items:
+            blocks += blocks_of((tip_text.tip_actions(card, tuple(items)),))
     paging: list[dict[str, Any]] = []
     if query.page > 0:
         paging.append(
@@ -488,10 +398,6 @@ def delete_confirm_view(card: TipCard, *, locale: str) -> dict[str, Any]:
 # --- settings ------------------------------------------------------------------------------------
 
 
-def weekday_name(weekday: int, locale: str) -> str:
-    return t(locale, f"tips.weekday.{weekday}")
-
-
 def config_view(config: TipsConfig, *, locale: str) -> dict[str, Any]:
     channel: dict[str, Any] = {
         "type": "conversations_select",
@@ -505,7 +411,7 @@ def config_view(config: TipsConfig, *, locale: str) -> dict[str, Any]:
     }
     if config.channel and not config.channel_from_env:
         channel["initial_conversation"] = config.channel
-    weekdays = [_option(weekday_name(d, locale), str(d)) for d in range(7)]
+    weekdays = [_option(tip_text.weekday_name(d, locale), str(d)) for d in range(7)]
     blocks: list[Block] = [
         section(t(locale, "tips.config.intro")),
         {
@@ -570,120 +476,3 @@ def config_errors(errors: list[TipFieldError], locale: str) -> dict[str, str]:
         for e in errors
         if e.field in blocks
     }
-
-
-def schedule_text(config: TipsConfig, locale: str) -> str:
-    return t(
-        locale,
-        "tips.schedule",
-        weekday=weekday_name(config.weekday, locale),
-        time=config.time.strftime("%H:%M"),
-        timezone=config.timezone,
-    )
-
-
-# --- notices -------------------------------------------------------------------------------------
-
-_OUTCOME_KEYS = {
-    ShareOutcome.posted: "tips.shared.posted",
-    ShareOutcome.not_in_channel: "tips.shared.not_in_channel",
-    ShareOutcome.channel_not_found: "tips.shared.channel_not_found",
-    ShareOutcome.no_channel: "tips.shared.no_channel",
-    ShareOutcome.failed: "tips.shared.failed",
-    ShareOutcome.busy: "tips.shared.failed",
-}
-
-
-@renders(TipShared)
-def render_tip_shared(notice: TipShared, locale: str, timezone: str) -> Rendered:
-    text = t(
-        locale,
-        _OUTCOME_KEYS[notice.outcome],
-        title=mrkdwn_escape(notice.title),
-        channel=notice.channel or "",
-    )
-    blocks: list[Block] = [section(text)]
-    if notice.outcome is not ShareOutcome.posted:
-        blocks.append(
-            {
-                "type": "actions",
-                "elements": [
-                    _button(
-                        t(locale, "tips.shared.post_again"),
-                        ids.TIP_POST_AGAIN,
-                        str(notice.tip_id),
-                        primary=True,
-                    )
-                ],
-            }
-        )
-        blocks.append(context(t(locale, "tips.shared.kept")))
-    return Rendered(text, blocks)
-
-
-@renders(TipsWelcome)
-def render_welcome(notice: TipsWelcome, locale: str, timezone: str) -> Rendered:
-    text = t(locale, "tips.welcome", schedule=schedule_text(notice.config, locale))
-    return Rendered(text, [section(text), context(t(locale, "tips.welcome_howto"))])
-
-
-_CHECK_KEYS = {
-    ShareOutcome.not_in_channel: "tips.config.saved_not_in_channel",
-    ShareOutcome.channel_not_found: "tips.config.saved_not_in_channel",
-    ShareOutcome.failed: "tips.config.saved_failed",
-    ShareOutcome.busy: "tips.config.saved_failed",
-    ShareOutcome.no_channel: "tips.config.saved_no_channel",
-}
-
-
-@renders(TipsConfigSaved)
-def render_config_saved(notice: TipsConfigSaved, locale: str, timezone: str) -> Rendered:
-    config = notice.config
-    channel = (
-        t(locale, "tips.config.channel_value", channel=config.channel)
-        if config.channel
-        else t(locale, "tips.config.no_channel")
-    )
-    text = t(locale, "tips.config.saved", channel=channel, schedule=schedule_text(config, locale))
-    blocks: list[Block] = [section(text)]
-    if notice.channel_check is not None and notice.channel_check in _CHECK_KEYS:
-        blocks.append(
-            section(t(locale, _CHECK_KEYS[notice.channel_check], channel=config.channel or ""))
-        )
-    elif notice.pending_posted:
-        blocks.append(context(t(locale, "tips.config.pending_posted", count=notice.pending_posted)))
-    return Rendered(text, blocks)
-
-
-def _day(moment: datetime, locale: str, timezone: str) -> str:
-    local = moment.astimezone(ZoneInfo(timezone))
-    return t(locale, "tips.date", month=local.month, day=local.day)
-
-
-@renders(TipsWeekly)
-def render_weekly(notice: TipsWeekly, locale: str, timezone: str) -> Rendered:
-    # The last day covered is the day before the digest goes out.
-    since = _day(notice.since, locale, notice.timezone)
-    until = _day(notice.until - timedelta(days=1), locale, notice.timezone)
-    title = t(locale, "tips.weekly.title", since=since, until=until)
-    blocks: list[Block] = [header(title), context(t(locale, "tips.weekly.intro"))]
-    for card in notice.cards:
-        body = cut(card.body, WEEKLY_BODY_PREVIEW)
-        blocks.append(section(f"*{mrkdwn_escape(card.title)}*\n{mrkdwn_escape(body)}"))
-        blocks.append(context(tags_line(card, locale)))
-    return Rendered(title, message_blocks(blocks, [context(t(locale, "tips.weekly.footer"))]))
-
-
-@renders(TipThanks)
-def render_thanks(notice: TipThanks, locale: str, timezone: str) -> Rendered:
-    text = t(locale, "tips.thanks.intro", total=notice.total)
-    lines = [
-        t(locale, "tips.thanks.line", title=mrkdwn_escape(title), count=count)
-        for title, count in notice.items[:20]
-    ]
-    blocks: list[Block] = [
-        section(text),
-        section("\n".join(lines)),
-        context(t(locale, "tips.thanks.footer")),
-    ]
-    return Rendered(text, blocks)

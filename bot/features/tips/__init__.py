@@ -3,6 +3,8 @@
 The public face of the feature: surfaces, the wiring and other features import from here,
 never from its modules."""
 
+# Registers the tips' presenters with the core.
+from bot.features.tips import presenters as presenters
 from bot.features.tips.catalog import TOPIC_GROUPS
 from bot.features.tips.service import (
     BODY_MAX,
