@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-import handlers.slack  # noqa: F401  (registers the renderers)
+import bot.container  # noqa: F401  (imports every feature, so every presenter is registered)
 from bot.core.message import present, presented_types
 from bot.ports import Notice
 from handlers.slack.blocks import context, section
 from handlers.slack.message import render_message
-from handlers.slack.renderers import RENDERERS, render
+from handlers.slack.renderers import render
 from tests.features.schedule_notices import (
     DIGEST_EMPTY,
     DIGEST_FULL,
@@ -441,7 +441,6 @@ def test_the_slack_message_is_block_for_block_what_it_was(
     notice: Notice, locale: str, timezone: str, text: str, blocks: list[dict[str, Any]]
 ) -> None:
     assert type(notice) in presented_types()
-    assert type(notice) not in RENDERERS
     assert render_message(present(notice, locale, timezone)) == (text, blocks)
     # ... and that is what the Slack messenger sends.
     rendered = render(notice, locale, timezone)
