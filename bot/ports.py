@@ -39,12 +39,22 @@ class Notice:
     """
 
 
-@dataclass(frozen=True)
-class SentRef:
-    """Where a message landed, so it can be updated or deleted later."""
+SLACK = "slack"
+TEAMS = "teams"
 
-    channel: str
-    ts: str
+
+@dataclass(frozen=True)
+class MessageRef:
+    """Where a message lives on its platform, so it can be found, updated or deleted later.
+
+    `conversation` is the channel, DM or group conversation id; `message_id` the platform's id
+    of the message in it (Slack's ts, Teams' activity id). A thread is referenced by the
+    MessageRef of its parent message.
+    """
+
+    platform: str  # SLACK or TEAMS
+    conversation: str
+    message_id: str
 
 
 class DeliveryFailed(Exception):
@@ -64,21 +74,21 @@ class DeliveryFailed(Exception):
 class Messenger(Protocol):
     """Outbound messages, implemented by each chat surface."""
 
-    async def send(self, person: Person, notice: Notice) -> SentRef:
+    async def send(self, person: Person, notice: Notice) -> MessageRef:
         """A direct message to one person, in their language and time zone."""
         ...
 
     async def post(
-        self, channel: str, notice: Notice, *, locale: str, thread_ts: str | None = None
-    ) -> SentRef:
-        """A message in a channel or group conversation (or a reply in a thread)."""
+        self, conversation: str, notice: Notice, *, locale: str, thread: MessageRef | None = None
+    ) -> MessageRef:
+        """A message in a channel or group conversation (or a reply in `thread`)."""
         ...
 
-    async def update(self, ref: SentRef, notice: Notice, *, locale: str, timezone: str) -> None:
+    async def update(self, ref: MessageRef, notice: Notice, *, locale: str, timezone: str) -> None:
         """Replace an earlier message with a newer rendering."""
         ...
 
-    async def delete(self, ref: SentRef) -> None: ...
+    async def delete(self, ref: MessageRef) -> None: ...
 
     async def open_group(self, people: Sequence[Person]) -> str:
         """A conversation of the bot and these people (e.g. a pair's memo thread)."""

@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.features.org import PeopleService, Person
-from bot.ports import DeliveryFailed, Notice, SentRef
+from bot.ports import SLACK, DeliveryFailed, MessageRef, Notice
 from handlers.slack.renderers import render
 
 # Errors that will not go away by trying again (DESIGN.md: stop, and show in logs/metrics).
@@ -52,12 +52,24 @@ def _failure(exc: Exception) -> DeliveryFailed:
 _TRANSIENT = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, ConnectionError)
 
 
+def slack_ref(channel: str, ts: str) -> MessageRef:
+    """A Slack message (a channel id and its ts) as the core refers to it."""
+    return MessageRef(SLACK, channel, ts)
+
+
+def _slack_only(ref: MessageRef) -> MessageRef:
+    # A message another platform sent cannot be changed through Slack.
+    if ref.platform != SLACK:
+        raise DeliveryFailed("wrong_platform", permanent=True)
+    return ref
+
+
 class SlackMessenger:
     def __init__(self, client: AsyncWebClient, people: PeopleService) -> None:
         self._client = client
         self._people = people
 
-    async def send(self, person: Person, notice: Notice) -> SentRef:
+    async def send(self, person: Person, notice: Notice) -> MessageRef:
         if not person.slack_id:
             raise DeliveryFailed("no_chat_id", permanent=True)
         rendered = render(notice, self._people.locale_of(person), self._people.timezone_of(person))
@@ -68,32 +80,41 @@ class SlackMessenger:
             )
         except _TRANSIENT as exc:
             raise _failure(exc) from exc
-        return SentRef(str(response["channel"]), str(response["ts"]))
+        return slack_ref(str(response["channel"]), str(response["ts"]))
 
     async def post(
-        self, channel: str, notice: Notice, *, locale: str, thread_ts: str | None = None
-    ) -> SentRef:
+        self, conversation: str, notice: Notice, *, locale: str, thread: MessageRef | None = None
+    ) -> MessageRef:
+        thread_ts = _slack_only(thread).message_id if thread is not None else None
         rendered = render(notice, locale, self._people.default_timezone)
         try:
             response = await self._client.chat_postMessage(
-                channel=channel, text=rendered.text, blocks=rendered.blocks, thread_ts=thread_ts
+                channel=conversation,
+                text=rendered.text,
+                blocks=rendered.blocks,
+                thread_ts=thread_ts,
             )
         except _TRANSIENT as exc:
             raise _failure(exc) from exc
-        return SentRef(str(response["channel"]), str(response["ts"]))
+        return slack_ref(str(response["channel"]), str(response["ts"]))
 
-    async def update(self, ref: SentRef, notice: Notice, *, locale: str, timezone: str) -> None:
+    async def update(self, ref: MessageRef, notice: Notice, *, locale: str, timezone: str) -> None:
+        _slack_only(ref)
         rendered = render(notice, locale, timezone)
         try:
             await self._client.chat_update(
-                channel=ref.channel, ts=ref.ts, text=rendered.text, blocks=rendered.blocks
+                channel=ref.conversation,
+                ts=ref.message_id,
+                text=rendered.text,
+                blocks=rendered.blocks,
             )
         except _TRANSIENT as exc:
             raise _failure(exc) from exc
 
-    async def delete(self, ref: SentRef) -> None:
+    async def delete(self, ref: MessageRef) -> None:
+        _slack_only(ref)
         try:
-            await self._client.chat_delete(channel=ref.channel, ts=ref.ts)
+            await self._client.chat_delete(channel=ref.conversation, ts=ref.message_id)
         except _TRANSIENT as exc:
             raise _failure(exc) from exc
 

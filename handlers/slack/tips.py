@@ -25,10 +25,10 @@ from bot.features.tips import (
     TipQuery,
 )
 from bot.i18n import t
-from bot.ports import SentRef
 from handlers.slack import ids
 from handlers.slack import tips_blocks as tb
 from handlers.slack.actor import Actor
+from handlers.slack.messenger import slack_ref
 from handlers.slack.payload import int_id, metadata, show_modal, state_values
 from handlers.slack.subcommands import Invocation, subcommand
 
@@ -300,7 +300,7 @@ def register(app: AsyncApp, services: Services) -> None:
         container = body.get("container") or {}
         reply_to = None
         if container.get("channel_id") and container.get("message_ts"):
-            reply_to = SentRef(str(container["channel_id"]), str(container["message_ts"]))
+            reply_to = slack_ref(str(container["channel_id"]), str(container["message_ts"]))
         try:
             if person_id is None or tip_id is None:
                 raise NotAllowed

@@ -36,7 +36,7 @@ from bot.features.tips.service import (
 )
 from bot.features.tips.starter import STARTER_TIPS, ensure_starter_tips
 from bot.features.tips.weekly import latest_week
-from bot.ports import DeliveryFailed, Notice, SentRef
+from bot.ports import SLACK, DeliveryFailed, MessageRef, Notice
 from storage.db import Database
 from storage.models import Pair, Person, Role, Tip, TipGram
 
@@ -49,27 +49,27 @@ class FakeMessenger:
 
     posts: list[tuple[str, Notice]] = field(default_factory=list)
     sent: list[tuple[int | None, Notice]] = field(default_factory=list)
-    updates: list[tuple[SentRef, Notice]] = field(default_factory=list)
-    deleted: list[SentRef] = field(default_factory=list)
+    updates: list[tuple[MessageRef, Notice]] = field(default_factory=list)
+    deleted: list[MessageRef] = field(default_factory=list)
     fail_posts: str | None = None
 
-    async def send(self, person: Person, notice: Notice) -> SentRef:
+    async def send(self, person: Person, notice: Notice) -> MessageRef:
         self.sent.append((person.id, notice))
-        return SentRef("D0", f"{len(self.sent)}.0")
+        return MessageRef(SLACK, "D0", f"{len(self.sent)}.0")
 
     async def post(
-        self, channel: str, notice: Notice, *, locale: str, thread_ts: str | None = None
-    ) -> SentRef:
+        self, conversation: str, notice: Notice, *, locale: str, thread: MessageRef | None = None
+    ) -> MessageRef:
         if self.fail_posts:
             raise DeliveryFailed(self.fail_posts, permanent=True)
         await asyncio.sleep(0)  # a real post yields to other tasks
-        self.posts.append((channel, notice))
-        return SentRef(channel, f"{len(self.posts)}.0")
+        self.posts.append((conversation, notice))
+        return MessageRef(SLACK, conversation, f"{len(self.posts)}.0")
 
-    async def update(self, ref: SentRef, notice: Notice, *, locale: str, timezone: str) -> None:
+    async def update(self, ref: MessageRef, notice: Notice, *, locale: str, timezone: str) -> None:
         self.updates.append((ref, notice))
 
-    async def delete(self, ref: SentRef) -> None:
+    async def delete(self, ref: MessageRef) -> None:
         self.deleted.append(ref)
 
     async def open_group(self, people: Sequence[Person]) -> str:

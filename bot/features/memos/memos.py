@@ -320,7 +320,7 @@ class MemoThreadSender:
             await session.exec(
                 sa.update(Slot)
                 .where(col(Slot.id) == slot.id, col(Slot.memo_thread_ts).is_(None))
-                .values(memo_channel=ref.channel, memo_thread_ts=ref.ts)
+                .values(memo_channel=ref.conversation, memo_thread_ts=ref.message_id)
             )
 
 

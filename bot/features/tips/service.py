@@ -33,7 +33,7 @@ from bot.core.errors import NotAllowed
 from bot.features.org import PeopleService
 from bot.features.tips.catalog import known_topic, topic_label
 from bot.features.tips.search import PAGE_SIZE, SearchFilters, TipSearch, store_index
-from bot.ports import DeliveryFailed, Messenger, Notice, SentRef
+from bot.ports import SLACK, DeliveryFailed, MessageRef, Messenger, Notice
 from storage.db import Database
 from storage.models import Pair, Person, Role, Setting, Tip, TipHelpful
 from storage.queries import DigestTip
@@ -117,8 +117,8 @@ class TipCard:
         return self.free_topic or topic_label(self.topic_key, locale)
 
     @property
-    def posted(self) -> SentRef | None:
-        return SentRef(self.channel, self.ts) if self.channel and self.ts else None
+    def posted(self) -> MessageRef | None:
+        return MessageRef(SLACK, self.channel, self.ts) if self.channel and self.ts else None
 
 
 class ShareOutcome(StrEnum):
@@ -454,7 +454,7 @@ class TipsService:
         *,
         now: datetime,
         notify: bool = True,
-        reply_to: SentRef | None = None,
+        reply_to: MessageRef | None = None,
     ) -> ShareOutcome:
         """Post a tip to the managers' channel once, and tell its author how it went.
 
@@ -484,7 +484,7 @@ class TipsService:
             async with self._db.write() as session:
                 tip = await self._live_tip(session, tip_id, for_update=True)
                 if ref is not None:
-                    tip.channel, tip.ts, tip.post_error = ref.channel, ref.ts, None
+                    tip.channel, tip.ts, tip.post_error = ref.conversation, ref.message_id, None
                 else:
                     tip.post_error = error[:64]
                 session.add(tip)
@@ -493,7 +493,7 @@ class TipsService:
         return outcome
 
     async def share_again(
-        self, actor_id: int, tip_id: int, *, now: datetime, reply_to: SentRef | None = None
+        self, actor_id: int, tip_id: int, *, now: datetime, reply_to: MessageRef | None = None
     ) -> ShareOutcome:
         async with self._db.read() as session:
             tip = await self._live_tip(session, tip_id)
@@ -527,7 +527,9 @@ class TipsService:
                 break  # the rest would fail the same way
         return posted
 
-    async def _post(self, channel: str, card: TipCard) -> tuple[ShareOutcome, SentRef | None, str]:
+    async def _post(
+        self, channel: str, card: TipCard
+    ) -> tuple[ShareOutcome, MessageRef | None, str]:
         """The outcome, where the message landed, and the platform's error code if any."""
         try:
             ref = await self._messenger.post(
@@ -543,7 +545,7 @@ class TipsService:
         card: TipCard,
         outcome: ShareOutcome,
         channel: str | None,
-        reply_to: SentRef | None,
+        reply_to: MessageRef | None,
     ) -> None:
         if card.author_id is None:
             return
