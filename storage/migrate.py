@@ -25,8 +25,26 @@ async def upgrade(db: Database, revision: str = "heads") -> None:
     def _upgrade(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 
-    async with db.engine.begin() as conn:
-        await conn.run_sync(_upgrade)
+    if not db.is_sqlite:
+        async with db.engine.begin() as conn:
+            await conn.run_sync(_upgrade)
+        return
+    # SQLite's batch mode copies a table and drops the original; with foreign keys on, that
+    # drop fails as soon as rows of other tables point at it. So they are off while migrating,
+    # as SQLite's own guide to altering tables says, and checked once the tables are back.
+    async with db.engine.connect() as conn:
+        await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        await conn.commit()
+        try:
+            async with conn.begin():
+                await conn.run_sync(_upgrade)
+            broken = (await conn.exec_driver_sql("PRAGMA foreign_key_check")).all()
+            await conn.commit()
+            if broken:
+                raise RuntimeError(f"migration left rows without their parent: {broken[:5]}")
+        finally:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await conn.commit()
 
 
 async def current_revision(db: Database) -> str | None:
