@@ -144,7 +144,9 @@ async def populate(db: Database, *, pairs: int, per_pair: int, now: datetime) ->
             "created_at": now,
             "answered_at": now - timedelta(days=30, minutes=pair_id % 600),
             "reflection_requested_at": now - timedelta(days=30, minutes=pair_id % 600),
-            "memo_thread_ts": "1.0",
+            "memo_platform": "slack",
+            "memo_conversation": "G1",
+            "memo_message_id": "1.0",
         }
         for pair_id in range(1, pairs + 1)
     ]

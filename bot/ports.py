@@ -57,6 +57,15 @@ class MessageRef:
     message_id: str
 
 
+def message_ref(
+    platform: str | None, conversation: str | None, message_id: str | None
+) -> MessageRef | None:
+    """The MessageRef kept in three nullable columns, or None when one of them is empty."""
+    if not (platform and conversation and message_id):
+        return None
+    return MessageRef(platform, conversation, message_id)
+
+
 class DeliveryFailed(Exception):
     """A platform refused or failed a message.
 

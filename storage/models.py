@@ -49,6 +49,13 @@ def _enum(enum: type[StrEnum]) -> Any:
     )
 
 
+# Where a message lives on its platform (see bot.ports.MessageRef): Teams conversation ids run
+# to a few hundred characters and its message ids are opaque, so both are wider than Slack's.
+PLATFORM_MAX = 16
+CONVERSATION_MAX = 512
+MESSAGE_ID_MAX = 128
+
+
 def _utc_column(*, nullable: bool = False, index: bool = False) -> Any:
     return sa.Column(UTCDateTime(), nullable=nullable, index=index)
 
@@ -155,7 +162,7 @@ class Slot(SQLModel, table=True):
         sa.Index("ix_slot_state_starts_at", "state", "starts_at"),
         # Memos: the tick seeks straight to the few slots still waiting for a memo thread or
         # a reflection request, however much history there is.
-        sa.Index("ix_slot_memo_due", "state", "memo_thread_ts", "starts_at"),
+        sa.Index("ix_slot_memo_due", "state", "memo_message_id", "starts_at"),
         sa.Index("ix_slot_reflection_due", "state", "reflection_requested_at", "answered_at"),
     )
 
@@ -169,9 +176,11 @@ class Slot(SQLModel, table=True):
     answered_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     # A moved slot points at the slot that replaced it.
     moved_to_slot_id: int | None = Field(default=None, foreign_key="slot.id")
-    # The shared memo thread (a group DM of the bot, the leader and the member).
-    memo_channel: str | None = Field(default=None, max_length=32)
-    memo_thread_ts: str | None = Field(default=None, max_length=32, index=True)
+    # The shared memo thread (a group DM of the bot, the leader and the member): its parent
+    # message. All three are set together, or none.
+    memo_platform: str | None = Field(default=None, max_length=PLATFORM_MAX)
+    memo_conversation: str | None = Field(default=None, max_length=CONVERSATION_MAX)
+    memo_message_id: str | None = Field(default=None, max_length=MESSAGE_ID_MAX, index=True)
     # When the member was asked for a reflection on this (held) slot; None: not yet.
     reflection_requested_at: datetime | None = Field(
         default=None, sa_column=_utc_column(nullable=True)
@@ -197,8 +206,9 @@ class Agenda(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     # The one DM that tells the leader picks exist; later edits update it in place.
     leader_notice_claimed: bool = False
-    leader_notice_channel: str | None = Field(default=None, max_length=32)
-    leader_notice_ts: str | None = Field(default=None, max_length=32)
+    leader_notice_platform: str | None = Field(default=None, max_length=PLATFORM_MAX)
+    leader_notice_conversation: str | None = Field(default=None, max_length=CONVERSATION_MAX)
+    leader_notice_message_id: str | None = Field(default=None, max_length=MESSAGE_ID_MAX)
 
 
 class AgendaItem(SQLModel, table=True):
@@ -257,7 +267,9 @@ class MemoEntry(SQLModel, table=True):
     """One reply in a slot's memo thread (or one entry added from the memo modal)."""
 
     __tablename__ = "memo_entry"
-    __table_args__ = (sa.UniqueConstraint("channel", "ts"),)
+    __table_args__ = (
+        sa.UniqueConstraint("platform", "conversation", "message_id", name="uq_memo_entry_message"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     slot_id: int = Field(foreign_key="slot.id", index=True)
@@ -265,8 +277,10 @@ class MemoEntry(SQLModel, table=True):
     text: str = Field(sa_type=sa.Text)
     # "point" (default) or "next_focus" (what to keep in mind until next time).
     kind: str = Field(default="point", max_length=16)
-    channel: str | None = Field(default=None, max_length=32)
-    ts: str | None = Field(default=None, max_length=32)
+    # The reply it mirrors; none for an entry added from the modal.
+    platform: str | None = Field(default=None, max_length=PLATFORM_MAX)
+    conversation: str | None = Field(default=None, max_length=CONVERSATION_MAX)
+    message_id: str | None = Field(default=None, max_length=MESSAGE_ID_MAX)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     edited_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     deleted_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
@@ -278,7 +292,13 @@ class ActionItem(SQLModel, table=True):
     __tablename__ = "action_item"
     __table_args__ = (
         # One memo message makes at most one TODO (NULLs, i.e. TODOs typed in a modal, repeat).
-        sa.Index("uq_action_item_source", "source_channel", "source_ts", unique=True),
+        sa.Index(
+            "uq_action_item_source",
+            "source_platform",
+            "source_conversation",
+            "source_message_id",
+            unique=True,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -292,8 +312,9 @@ class ActionItem(SQLModel, table=True):
     done_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     # The memo message it was made from, so one message makes one TODO.
-    source_channel: str | None = Field(default=None, max_length=32)
-    source_ts: str | None = Field(default=None, max_length=32)
+    source_platform: str | None = Field(default=None, max_length=PLATFORM_MAX)
+    source_conversation: str | None = Field(default=None, max_length=CONVERSATION_MAX)
+    source_message_id: str | None = Field(default=None, max_length=MESSAGE_ID_MAX)
 
 
 class Reflection(SQLModel, table=True):
@@ -354,8 +375,10 @@ class Tip(SQLModel, table=True):
     body: str = Field(sa_type=sa.Text)
     locale: str = Field(default="ja", max_length=8)
     helpful_count: int = 0
-    channel: str | None = Field(default=None, max_length=32)
-    ts: str | None = Field(default=None, max_length=32)
+    # Its post in the managers' channel; None until posted.
+    platform: str | None = Field(default=None, max_length=PLATFORM_MAX)
+    conversation: str | None = Field(default=None, max_length=CONVERSATION_MAX)
+    message_id: str | None = Field(default=None, max_length=MESSAGE_ID_MAX)
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column(index=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     deleted_at: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))

@@ -170,8 +170,8 @@ async def chapter(stack: LocalStack, out: Callable[[str], None]) -> None:
 
     await tick.run(now + timedelta(minutes=3))
     slot = await _slot(stack, slot_id)
-    _expect(slot.memo_channel is not None, "the memo thread should open when the 1on1 starts")
-    channel, parent = str(slot.memo_channel), str(slot.memo_thread_ts)
+    _expect(slot.memo_conversation is not None, "the memo thread should open when the 1on1 starts")
+    channel, parent = str(slot.memo_conversation), str(slot.memo_message_id)
     _expect(channel.startswith("G"), "the memo thread should live in a group DM")
     parent_message = standin.messages[(channel, parent)]
     _expect("商談の進め方" in _dump(parent_message["blocks"]), "the parent should show the picks")

@@ -141,8 +141,8 @@ async def chapter(stack: LocalStack, out: Print) -> None:
 
     async with stack.runtime.db.read() as session:
         tip = (await session.exec(select(Tip).where(Tip.title == TITLE))).one()
-    _expect(tip.channel == CHANNEL, "the tip should be posted in #managers")
-    message = {**standin.messages[(CHANNEL, str(tip.ts))], "ts": tip.ts}
+    _expect(tip.conversation == CHANNEL, "the tip should be posted in #managers")
+    message = {**standin.messages[(CHANNEL, str(tip.message_id))], "ts": tip.message_id}
     updates = len(standin.calls_to("chat.update"))
     helpful = _button(message["blocks"], ids.TIP_HELPFUL)
     await driver.block_actions(DEV_LEADER, [helpful], message=message, channel_id=CHANNEL)

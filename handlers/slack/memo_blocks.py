@@ -401,8 +401,8 @@ def todo_view(draft: TodoDraft, *, locale: str) -> dict[str, Any]:
     metadata = _metadata(
         pair_id=draft.pair_id,
         slot_id=draft.slot_id,
-        channel=draft.source_channel,
-        ts=draft.source_ts,
+        channel=draft.source.conversation if draft.source else None,
+        ts=draft.source.message_id if draft.source else None,
     )
     return _modal(
         t(locale, "todo.title"),

@@ -34,6 +34,7 @@ from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
+from handlers.slack.messenger import optional_slack_ref, slack_ref
 from handlers.slack.middleware import dedupe_events
 from handlers.slack.payload import (
     int_id,
@@ -138,8 +139,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 return
             await memos.record_edit(
                 user_slack_id=str(message["user"]),
-                channel=channel,
-                ts=str(message.get("ts") or ""),
+                ref=slack_ref(channel, str(message.get("ts") or "")),
                 text=str(message.get("text") or ""),
                 now=services.clock.now(),
             )
@@ -147,7 +147,7 @@ def register(app: AsyncApp, services: Services) -> None:
         if subtype == "message_deleted":
             ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
             if ts:
-                await memos.record_delete(channel=channel, ts=str(ts), now=services.clock.now())
+                await memos.record_delete(ref=slack_ref(channel, str(ts)), now=services.clock.now())
             return
         thread_ts = event.get("thread_ts")
         if subtype not in _REPLY_SUBTYPES or event.get("bot_id") or not thread_ts:
@@ -155,9 +155,8 @@ def register(app: AsyncApp, services: Services) -> None:
         ts = str(event.get("ts") or "")
         stored = await memos.record_reply(
             user_slack_id=str(event.get("user") or ""),
-            channel=channel,
-            thread_ts=str(thread_ts),
-            ts=ts,
+            thread=slack_ref(channel, str(thread_ts)),
+            ref=slack_ref(channel, ts),
             text=str(event.get("text") or ""),
             now=services.clock.now(),
         )
@@ -324,9 +323,10 @@ def register(app: AsyncApp, services: Services) -> None:
                 raise NotAllowed
             draft = await items.draft_from_message(
                 person.id,
-                channel=channel,
-                ts=str(message.get("ts") or shortcut.get("message_ts") or ""),
-                thread_ts=message.get("thread_ts"),
+                ref=slack_ref(channel, str(message.get("ts") or shortcut.get("message_ts") or "")),
+                thread=slack_ref(channel, str(message["thread_ts"]))
+                if message.get("thread_ts")
+                else None,
                 text=str(message.get("text") or ""),
             )
         except NotAllowed:
@@ -373,8 +373,7 @@ def register(app: AsyncApp, services: Services) -> None:
                 owner_id=int_id(_selected(values, ids.TODO_OWNER_BLOCK, ids.TODO_OWNER)),
                 due=due,
                 slot_id=int_id(meta.get("slot_id")),
-                source_channel=channel if isinstance(channel, str) else None,
-                source_ts=ts if isinstance(ts, str) else None,
+                source=optional_slack_ref(channel, ts),
                 timezone=await actor.timezone(),
                 now=services.clock.now(),
             )

@@ -9,6 +9,7 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.core.errors import NotAllowed
 from bot.features.org import PeopleService, Person
 from bot.ports import SLACK, DeliveryFailed, MessageRef, Notice
 from handlers.slack.renderers import render
@@ -55,6 +56,15 @@ _TRANSIENT = (SlackApiError, aiohttp.ClientError, asyncio.TimeoutError, Connecti
 def slack_ref(channel: str, ts: str) -> MessageRef:
     """A Slack message (a channel id and its ts) as the core refers to it."""
     return MessageRef(SLACK, channel, ts)
+
+
+def optional_slack_ref(channel: object, ts: object) -> MessageRef | None:
+    """A Slack message named by a payload, if both halves are there; half of one is refused."""
+    if channel is None and ts is None:
+        return None
+    if not isinstance(channel, str) or not isinstance(ts, str):
+        raise NotAllowed
+    return slack_ref(channel, ts)
 
 
 def _slack_only(ref: MessageRef) -> MessageRef:

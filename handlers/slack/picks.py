@@ -14,10 +14,12 @@ from bot.core.errors import NotAllowed
 from bot.features.org import Person
 from bot.features.picks import InvalidPicks, PickInput, SaveResult
 from bot.i18n import t
+from bot.ports import SLACK
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
+from handlers.slack.messenger import slack_ref
 from handlers.slack.payload import (
     int_id,
     load_owned,
@@ -234,13 +236,13 @@ def register(app: AsyncApp, services: Services) -> None:
                 channel=leader.slack_id, text=text, blocks=notice
             )
             await services.picks.record_leader_notice(
-                result.agenda_id, str(posted["channel"]), str(posted["ts"])
+                result.agenda_id, slack_ref(str(posted["channel"]), str(posted["ts"]))
             )
-        elif result.leader_notice_channel and result.leader_notice_ts:
+        elif result.leader_notice and result.leader_notice.platform == SLACK:
             # One message per 1on1, kept current, rather than a ping for every edit.
             await client.chat_update(
-                channel=result.leader_notice_channel,
-                ts=result.leader_notice_ts,
+                channel=result.leader_notice.conversation,
+                ts=result.leader_notice.message_id,
                 text=text,
                 blocks=notice,
             )

@@ -147,9 +147,9 @@ async def open_thread(stack: LocalStack, slot_id: int) -> tuple[str, str]:
     slot = await slot_row(stack, slot_id)
     await stack.runtime.services.tick.run(max(now(), slot.starts_at))
     slot = await slot_row(stack, slot_id)
-    assert slot.memo_channel is not None
-    assert slot.memo_thread_ts is not None
-    return slot.memo_channel, slot.memo_thread_ts
+    assert slot.memo_conversation is not None
+    assert slot.memo_message_id is not None
+    return slot.memo_conversation, slot.memo_message_id
 
 
 async def tanaka_thread(stack: LocalStack) -> tuple[int, str, str]:
@@ -257,9 +257,9 @@ async def test_tick_opens_one_memo_thread_with_picks_todos_and_the_last_focus(
     assert len(opened) == 1
     assert set(opened[0].args["users"].split(",")) == {LEADER_SALES, MEMBER_TANAKA}
     slot = await slot_row(org, current)
-    assert slot.memo_channel is not None
-    assert slot.memo_channel.startswith("G")
-    parent = posts_to(org, slot.memo_channel)
+    assert slot.memo_conversation is not None
+    assert slot.memo_conversation.startswith("G")
+    parent = posts_to(org, slot.memo_conversation)
     assert len(parent) == 1
     assert parent[0].get("thread_ts") is None
     text = dump(parent[0]["blocks"])
@@ -267,9 +267,10 @@ async def test_tick_opens_one_memo_thread_with_picks_todos_and_the_last_focus(
         assert expected in text
     assert "見積書を送る" in text  # the open TODO is carried
     assert "数字の根拠を先に" in text  # what they said to keep in mind
-    assert slot.memo_thread_ts == org.standin.calls_to("chat.postMessage")[0].response["ts"]
+    assert slot.memo_message_id == org.standin.calls_to("chat.postMessage")[0].response["ts"]
+    assert slot.memo_platform == "slack"
     for other in (future, long_ago, earlier):
-        assert (await slot_row(org, other)).memo_thread_ts is None
+        assert (await slot_row(org, other)).memo_message_id is None
 
     again = await org.runtime.services.tick.run(now())
     assert again.enqueued == 0
@@ -309,8 +310,8 @@ async def test_the_start_button_opens_one_thread_however_often_and_whoever_races
     await settle()
 
     slot = await slot_row(org, slot_id)
-    assert slot.memo_channel is not None
-    assert len(posts_to(org, slot.memo_channel)) == 1
+    assert slot.memo_conversation is not None
+    assert len(posts_to(org, slot.memo_conversation)) == 1
     async with org.runtime.db.read() as session:
         rows = (await session.exec(select(Delivery).where(Delivery.slot_id == slot_id))).all()
     assert [(d.kind, d.status) for d in rows] == [("memo_thread", "sent")]
@@ -321,7 +322,7 @@ async def test_the_start_button_opens_one_thread_however_often_and_whoever_races
 
     # Pressed again later: still the one thread.
     await press(org, LEADER_SALES, ids.MEMO_START, str(slot_id))
-    assert len(posts_to(org, slot.memo_channel)) == 1
+    assert len(posts_to(org, slot.memo_conversation)) == 1
     assert "すでにあります" in replies_to_response_url(org)[-1]
 
 
@@ -332,10 +333,10 @@ async def test_the_leader_can_start_the_thread_before_the_slot_begins(org: Local
     await press(org, LEADER_SALES, ids.MEMO_START, str(slot_id))
 
     slot = await slot_row(org, slot_id)
-    assert slot.memo_channel is not None
-    assert len(posts_to(org, slot.memo_channel)) == 1
+    assert slot.memo_conversation is not None
+    assert len(posts_to(org, slot.memo_conversation)) == 1
     await org.runtime.services.tick.run(now() + timedelta(minutes=11))
-    assert len(posts_to(org, slot.memo_channel)) == 1
+    assert len(posts_to(org, slot.memo_conversation)) == 1
 
 
 async def test_skipped_or_moved_slots_get_no_thread(org: LocalStack) -> None:
@@ -347,8 +348,8 @@ async def test_skipped_or_moved_slots_get_no_thread(org: LocalStack) -> None:
     await press(org, LEADER_SALES, ids.MEMO_START, str(skipped))
 
     assert org.standin.calls_to("conversations.open") == []
-    assert (await slot_row(org, skipped)).memo_thread_ts is None
-    assert (await slot_row(org, moved)).memo_thread_ts is None
+    assert (await slot_row(org, skipped)).memo_message_id is None
+    assert (await slot_row(org, moved)).memo_message_id is None
     assert "中止" in replies_to_response_url(org)[-1]
 
 
@@ -359,11 +360,11 @@ async def test_a_group_dm_that_cannot_be_opened_is_retried_not_lost(org: LocalSt
 
     first = await org.runtime.services.tick.run(now())
     assert first.retried == 1
-    assert (await slot_row(org, slot_id)).memo_thread_ts is None
+    assert (await slot_row(org, slot_id)).memo_message_id is None
 
     later = await org.runtime.services.tick.run(now() + timedelta(minutes=5))
     assert later.sent == 1
-    assert (await slot_row(org, slot_id)).memo_thread_ts is not None
+    assert (await slot_row(org, slot_id)).memo_message_id is not None
 
 
 async def seed_history(db: Database, slots: int) -> None:
@@ -388,8 +389,9 @@ async def seed_history(db: Database, slots: int) -> None:
                     "duration_minutes": 30,
                     "created_at": base,
                     "state": "held" if past else "planned",
-                    "memo_channel": "G1" if past else None,
-                    "memo_thread_ts": f"{n}.0" if past else None,
+                    "memo_platform": "slack" if past else None,
+                    "memo_conversation": "G1" if past else None,
+                    "memo_message_id": f"{n}.0" if past else None,
                     "answered_at": at if past else None,
                     "reflection_requested_at": at if past else None,
                 }
@@ -424,7 +426,7 @@ async def test_memo_producer_seeks_through_an_index(db: Database) -> None:
     assert await producer.enqueue_due(now()) == 0
     await assert_seeks(
         db,
-        "SELECT id FROM slot WHERE state IN ('planned', 'held') AND memo_thread_ts IS NULL "
+        "SELECT id FROM slot WHERE state IN ('planned', 'held') AND memo_message_id IS NULL "
         "AND starts_at > :since AND starts_at <= :now",
         "starts_at",
     )
@@ -441,7 +443,7 @@ async def test_replies_are_stored_once_and_confirmed_with_a_reaction(org: LocalS
     focus = await reply(org, LEADER_SALES, "次回: 価格の根拠を数字で示す", channel, parent)
 
     stored = await entries(org, slot_id)
-    assert [(e.author_id, e.text, e.kind, e.ts) for e in stored] == [
+    assert [(e.author_id, e.text, e.kind, e.message_id) for e in stored] == [
         (tanaka, "提案書は来週までに", "point", point),
         (sato, "価格の根拠を数字で示す", "next_focus", focus),
     ]
@@ -693,7 +695,11 @@ async def test_an_entry_added_in_the_modal_is_stored_and_shown(org: LocalStack) 
     assert saved.text.strip() == ""  # closes the add modal, back to the history
     await settle()
     [entry] = await entries(org, slot_id)
-    assert (entry.text, entry.kind, entry.channel) == ("週次で進捗を共有する", "next_focus", None)
+    assert (entry.text, entry.kind, entry.conversation) == (
+        "週次で進捗を共有する",
+        "next_focus",
+        None,
+    )
     redrawn = org.standin.calls_to("views.update")[-1]
     assert redrawn.args["view_id"] == history["id"]
     assert "週次で進捗を共有する" in dump(redrawn.args["view"])
@@ -742,7 +748,11 @@ async def test_a_memo_message_becomes_one_todo_that_carries_until_done(org: Loca
         None,  # by the next 1on1
         slot_id,
     )
-    assert (item.source_channel, item.source_ts) == (channel, ts)
+    assert (item.source_platform, item.source_conversation, item.source_message_id) == (
+        "slack",
+        channel,
+        ts,
+    )
     assert "pushpin" in reactions_on(org, channel, ts)
 
     again = await make_todo_shortcut(org, MEMBER_TANAKA, channel, message)
@@ -828,7 +838,7 @@ async def test_todo_from_the_memo_modal_with_owner_and_due_date(org: LocalStack)
     assert ok.status == 200
     await settle()
     [item] = await action_items(org)
-    assert (item.owner_id, item.created_by_id, item.source_ts) == (sato, tanaka, None)
+    assert (item.owner_id, item.created_by_id, item.source_message_id) == (sato, tanaka, None)
     assert item.due_at is not None
     assert item.due_at.astimezone(ZoneInfo("Asia/Tokyo")).date() == due
     assert "資料を読む" in dump(org.standin.calls_to("views.update")[-1].args["view"])

@@ -174,10 +174,10 @@ async def tips_by(stack: LocalStack, slack_id: str) -> list[Tip]:
 
 
 def message_of(stack: LocalStack, tip: Tip) -> JSON:
-    assert tip.channel
-    assert tip.ts
-    message = stack.standin.messages[(tip.channel, tip.ts)]
-    return {**message, "ts": tip.ts}
+    assert tip.conversation
+    assert tip.message_id
+    message = stack.standin.messages[(tip.conversation, tip.message_id)]
+    return {**message, "ts": tip.message_id}
 
 
 def action_in(blocks: list[JSON], action_id: str) -> JSON:
@@ -198,7 +198,7 @@ async def shared_tip(stack: LocalStack, **values: Any) -> Tip:
     await wait_channel_posts(stack, before + 1)
     await dm_to(stack, LEADER_SALES, dms + 1)  # sent after the message's ts is stored
     tip = (await tips_by(stack, LEADER_SALES))[-1]
-    assert tip.ts is not None
+    assert tip.message_id is not None
     return tip
 
 
@@ -230,7 +230,12 @@ async def test_leader_shares_a_tip_and_it_is_posted_with_tags(org: LocalStack) -
     assert "佐藤 健一さん" in shown
     assert "参考になった 0" in shown
     [tip] = await tips_by(org, LEADER_SALES)
-    assert (tip.channel, tip.topic_key, tip.expectation) == (CHANNEL, "deal_strategy", "advice")
+    assert (tip.conversation, tip.topic_key, tip.expectation) == (
+        CHANNEL,
+        "deal_strategy",
+        "advice",
+    )
+    assert tip.platform == "slack"
     assert tip.post_error is None
     assert "共有しました" in dump(author_dm[-1]["blocks"])
 
@@ -303,7 +308,7 @@ async def test_not_in_channel_keeps_the_tip_tells_the_author_and_posts_later(
     notice = (await dm_to(org, LEADER_SALES))[-1]  # sent once the outcome is stored
     [tip] = await tips_by(org, LEADER_SALES)
     assert tip.post_error == "not_in_channel"
-    assert tip.channel is None
+    assert tip.conversation is None
     text = dump(notice["blocks"])
     assert "保存しました" in text
     assert "/invite @1on1" in text
@@ -328,7 +333,7 @@ async def test_not_in_channel_keeps_the_tip_tells_the_author_and_posts_later(
     assert updates[-1].args["ts"] == ts
     assert "共有しました" in dump(updates[-1].args["blocks"])
     [tip] = await tips_by(org, LEADER_SALES)
-    assert (tip.channel, tip.post_error) == (CHANNEL, None)
+    assert (tip.conversation, tip.post_error) == (CHANNEL, None)
 
 
 async def test_unknown_channel_keeps_the_tip_and_a_new_channel_posts_it(org: LocalStack) -> None:
@@ -346,7 +351,7 @@ async def test_unknown_channel_keeps_the_tip_and_a_new_channel_posts_it(org: Loc
     assert "一行目に結論" in dump(posts[-1]["blocks"])
     await dm_to(org, LEADER_SALES, 2)  # the author hears it went out after all
     [tip] = await tips_by(org, LEADER_SALES)
-    assert tip.channel == CHANNEL
+    assert tip.conversation == CHANNEL
 
 
 async def test_environment_variable_sets_the_channel(
@@ -376,7 +381,7 @@ async def test_helpful_toggles_and_updates_the_count(org: LocalStack) -> None:
 
     await org.driver.block_actions(LEADER_DEV, [button], message=message, channel_id=CHANNEL)
     calls = await org.standin.wait_for("chat.update", count=updates + 1)
-    assert calls[-1].args["ts"] == tip.ts
+    assert calls[-1].args["ts"] == tip.message_id
     assert "参考になった 1" in dump(calls[-1].args["blocks"])
 
     await org.driver.block_actions(LEADER_DEV, [button], message=message, channel_id=CHANNEL)
@@ -563,8 +568,8 @@ async def test_only_the_author_or_an_admin_edits_or_deletes(org: LocalStack) -> 
     answer = await org.driver.view_submission(HR, confirm_view, {})
     assert "削除しました" in dump(answer.json()["view"])
     deleted = await org.standin.wait_for("chat.delete")
-    assert (deleted[-1].args["channel"], deleted[-1].args["ts"]) == (CHANNEL, tip.ts)
-    assert (CHANNEL, tip.ts) not in org.standin.messages
+    assert (deleted[-1].args["channel"], deleted[-1].args["ts"]) == (CHANNEL, tip.message_id)
+    assert (CHANNEL, tip.message_id) not in org.standin.messages
     view = await open_modal(org, LEADER_DEV, "tips 新しい")
     assert "新しいタイトル" not in dump(view)
 

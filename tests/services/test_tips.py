@@ -389,7 +389,7 @@ async def test_share_failures_keep_the_tip(db: Database) -> None:
     async with db.read() as session:
         row = await session.get(Tip, tip)
     assert row is not None
-    assert (row.channel, row.post_error, row.deleted_at) == (None, "ratelimited", None)
+    assert (row.conversation, row.post_error, row.deleted_at) == (None, "ratelimited", None)
     outcomes = [n.outcome for _, n in org.messenger.sent if isinstance(n, TipShared)]
     assert outcomes == [ShareOutcome.no_channel, ShareOutcome.not_in_channel, ShareOutcome.failed]
 

@@ -17,6 +17,7 @@ from sqlmodel import col, select
 
 from bot.core.errors import NotAllowed
 from bot.features.memos.memos import authorize_pair, authorize_slot, split_marker
+from bot.ports import MessageRef
 from storage.db import Database
 from storage.models import ActionItem, MemoEntry, Pair, Person, Slot
 
@@ -56,8 +57,8 @@ class TodoDraft:
     member_name: str
     actor_id: int
     text: str = ""
-    source_channel: str | None = None
-    source_ts: str | None = None
+    # The memo message it is made from, if any.
+    source: MessageRef | None = None
 
 
 @dataclass(frozen=True)
@@ -85,19 +86,23 @@ class ActionItemService:
         self,
         actor_id: int,
         *,
-        channel: str,
-        ts: str,
-        thread_ts: str | None,
+        ref: MessageRef,
+        thread: MessageRef | None,
         text: str,
     ) -> TodoDraft:
-        """The message shortcut: a reply in one of the actor's memo threads, as a TODO draft."""
-        if not thread_ts or thread_ts == ts:
+        """The message shortcut: the reply `ref` in the thread of `thread`, one of the actor's
+        memo threads, as a TODO draft."""
+        if thread is None or thread == ref:
+            raise NotInMemoThread
+        if (thread.platform, thread.conversation) != (ref.platform, ref.conversation):
             raise NotInMemoThread
         async with self._db.read() as session:
             slot = (
                 await session.exec(
                     select(Slot).where(
-                        Slot.memo_channel == channel, Slot.memo_thread_ts == thread_ts
+                        col(Slot.memo_message_id) == thread.message_id,
+                        col(Slot.memo_conversation) == thread.conversation,
+                        col(Slot.memo_platform) == thread.platform,
                     )
                 )
             ).first()
@@ -107,7 +112,9 @@ class ActionItemService:
             taken = (
                 await session.exec(
                     select(ActionItem.id).where(
-                        ActionItem.source_channel == channel, ActionItem.source_ts == ts
+                        col(ActionItem.source_platform) == ref.platform,
+                        col(ActionItem.source_conversation) == ref.conversation,
+                        col(ActionItem.source_message_id) == ref.message_id,
                     )
                 )
             ).first()
@@ -116,7 +123,11 @@ class ActionItemService:
             # The stored memo follows edits; the payload's text is what Slack showed.
             stored = (
                 await session.exec(
-                    select(MemoEntry).where(MemoEntry.channel == channel, MemoEntry.ts == ts)
+                    select(MemoEntry).where(
+                        col(MemoEntry.platform) == ref.platform,
+                        col(MemoEntry.conversation) == ref.conversation,
+                        col(MemoEntry.message_id) == ref.message_id,
+                    )
                 )
             ).first()
         if stored is not None and stored.deleted_at is None:
@@ -134,8 +145,7 @@ class ActionItemService:
             member_name=parties.member.name,
             actor_id=actor_id,
             text=body[:TODO_MAX],
-            source_channel=channel,
-            source_ts=ts,
+            source=ref,
         )
 
     async def draft_for_pair(self, actor_id: int, pair_id: int, *, now: datetime) -> TodoDraft:
@@ -170,8 +180,7 @@ class ActionItemService:
         owner_id: int | None,
         due: date | None,
         slot_id: int | None,
-        source_channel: str | None,
-        source_ts: str | None,
+        source: MessageRef | None,
         timezone: str,
         now: datetime,
     ) -> int:
@@ -193,14 +202,14 @@ class ActionItemService:
                 slot = await session.get(Slot, slot_id)
                 if slot is None or slot.pair_id != pair_id:
                     raise NotAllowed
-            if (source_channel is None) != (source_ts is None):
-                raise NotAllowed
-            if source_channel is not None:
+            if source is not None:
                 # The source must be in this pair's memo conversation, whatever the payload says.
                 in_pair = (
                     await session.exec(
                         select(Slot.id).where(
-                            Slot.pair_id == pair_id, Slot.memo_channel == source_channel
+                            Slot.pair_id == pair_id,
+                            col(Slot.memo_conversation) == source.conversation,
+                            col(Slot.memo_platform) == source.platform,
                         )
                     )
                 ).first()
@@ -218,11 +227,14 @@ class ActionItemService:
                 text=body,
                 due_at=due_at,
                 created_at=now,
-                source_channel=source_channel,
-                source_ts=source_ts,
+                source_platform=source.platform if source else None,
+                source_conversation=source.conversation if source else None,
+                source_message_id=source.message_id if source else None,
             )
-            if source_channel is not None:
-                stmt = stmt.on_conflict_do_nothing(index_elements=["source_channel", "source_ts"])
+            if source is not None:
+                stmt = stmt.on_conflict_do_nothing(
+                    index_elements=["source_platform", "source_conversation", "source_message_id"]
+                )
             result = await session.exec(stmt.returning(col(ActionItem.id)))
             new_id = result.scalar_one_or_none()
             if new_id is None:

@@ -24,7 +24,7 @@ from bot.core.delivery import LEASE, DeliveryLedger, DeliverySender, enqueue
 from bot.core.errors import NotAllowed
 from bot.features.org import PairService, PairsOf, PeopleService
 from bot.features.picks import Pick, attach_unscheduled_agenda
-from bot.ports import DeliveryFailed, Messenger, Notice
+from bot.ports import SLACK, DeliveryFailed, MessageRef, Messenger, Notice, message_ref
 from storage.db import Database
 from storage.models import (
     Agenda,
@@ -235,6 +235,31 @@ class MemoParent(Notice):
     next_focus: str | None = None
 
 
+def memo_thread(slot: Slot) -> MessageRef | None:
+    """The parent message of the slot's memo thread, once it is open."""
+    return message_ref(slot.memo_platform, slot.memo_conversation, slot.memo_message_id)
+
+
+def _is_memo_thread(thread: MessageRef) -> list[sa.ColumnElement[bool]]:
+    return [
+        col(Slot.memo_message_id) == thread.message_id,
+        col(Slot.memo_conversation) == thread.conversation,
+        col(Slot.memo_platform) == thread.platform,
+    ]
+
+
+def _is_entry_of(ref: MessageRef) -> list[sa.ColumnElement[bool]]:
+    return [
+        col(MemoEntry.platform) == ref.platform,
+        col(MemoEntry.conversation) == ref.conversation,
+        col(MemoEntry.message_id) == ref.message_id,
+    ]
+
+
+def _same_conversation(a: MessageRef, b: MessageRef) -> bool:
+    return (a.platform, a.conversation) == (b.platform, b.conversation)
+
+
 class MemoThreadProducer:
     """Slots that have started and have no memo thread yet get one "memo_thread" delivery."""
 
@@ -248,7 +273,7 @@ class MemoThreadProducer:
             .join(Pair, col(Pair.id) == Slot.pair_id)
             .where(
                 col(Slot.state).in_([SlotState.planned, SlotState.held]),
-                col(Slot.memo_thread_ts).is_(None),
+                col(Slot.memo_message_id).is_(None),
                 col(Slot.starts_at) > now - START_WINDOW,
                 col(Slot.starts_at) <= now,
                 col(Pair.active).is_(True),
@@ -291,7 +316,7 @@ class MemoThreadSender:
             slot = await session.get(Slot, delivery.slot_id)
             if slot is None or slot.id is None:
                 raise DeliveryFailed("slot_gone", permanent=True)
-            if slot.memo_thread_ts:
+            if slot.memo_message_id:
                 return  # the button and the tick raced; the other one opened it
             try:
                 parties = await load_parties(session, slot.pair_id)
@@ -319,8 +344,12 @@ class MemoThreadSender:
         async with self._db.write() as session:
             await session.exec(
                 sa.update(Slot)
-                .where(col(Slot.id) == slot.id, col(Slot.memo_thread_ts).is_(None))
-                .values(memo_channel=ref.conversation, memo_thread_ts=ref.message_id)
+                .where(col(Slot.id) == slot.id, col(Slot.memo_message_id).is_(None))
+                .values(
+                    memo_platform=ref.platform,
+                    memo_conversation=ref.conversation,
+                    memo_message_id=ref.message_id,
+                )
             )
 
 
@@ -338,8 +367,8 @@ class StartState(StrEnum):
 @dataclass(frozen=True)
 class StartResult:
     state: StartState
-    channel: str | None = None
-    thread_ts: str | None = None
+    # The memo thread's parent message, once there is one.
+    thread: MessageRef | None = None
 
 
 @dataclass(frozen=True)
@@ -423,8 +452,9 @@ class MemoService:
         """Start a slot's memo thread now (the digest's button); idempotent with the tick."""
         async with self._db.write() as session:
             slot, parties = await authorize_slot(session, actor_id, slot_id)
-            if slot.memo_thread_ts:
-                return StartResult(StartState.already, slot.memo_channel, slot.memo_thread_ts)
+            thread = memo_thread(slot)
+            if thread is not None:
+                return StartResult(StartState.already, thread)
             if slot.state not in (SlotState.planned, SlotState.held):
                 return StartResult(StartState.not_startable)
             assert parties.leader.id is not None
@@ -441,12 +471,11 @@ class MemoService:
         )
         async with self._db.read() as session:
             fresh = await session.get(Slot, slot_id)
-        channel = fresh.memo_channel if fresh else None
-        ts = fresh.memo_thread_ts if fresh else None
+        thread = memo_thread(fresh) if fresh else None
         if outcome == SendNow.sent:
-            return StartResult(StartState.started, channel, ts)
-        if ts is not None:
-            return StartResult(StartState.already, channel, ts)
+            return StartResult(StartState.started, thread)
+        if thread is not None:
+            return StartResult(StartState.already, thread)
         if outcome == SendNow.busy:
             return StartResult(StartState.in_progress)
         return StartResult(StartState.failed)
@@ -455,27 +484,21 @@ class MemoService:
         self,
         *,
         user_slack_id: str,
-        channel: str,
-        thread_ts: str,
-        ts: str,
+        thread: MessageRef,
+        ref: MessageRef,
         text: str,
         now: datetime,
     ) -> StoredReply | None:
-        """Store a reply in a memo thread; None when it is not one (or came before)."""
-        if not user_slack_id or ts == thread_ts:
+        """Store the reply `ref` in the thread of `thread`; None when that is no memo thread
+        (or `ref` is its parent, or in another conversation)."""
+        if not user_slack_id or ref == thread or not _same_conversation(ref, thread):
             return None
         kind, body = split_marker(text)
         if not body:
             return None
         # Read first: chatter in other threads of the group DM takes no write lock.
         async with self._db.read() as session:
-            slot = (
-                await session.exec(
-                    select(Slot).where(
-                        Slot.memo_thread_ts == thread_ts, Slot.memo_channel == channel
-                    )
-                )
-            ).first()
+            slot = (await session.exec(select(Slot).where(*_is_memo_thread(thread)))).first()
             if slot is None or slot.id is None:
                 return None
             author = await self._party_by_slack_id(session, slot.pair_id, user_slack_id)
@@ -490,33 +513,26 @@ class MemoService:
                     author_id=author,
                     text=body,
                     kind=kind,
-                    channel=channel,
-                    ts=ts,
-                    created_at=ts_time(ts, now),
+                    platform=ref.platform,
+                    conversation=ref.conversation,
+                    message_id=ref.message_id,
+                    created_at=ts_time(ref.message_id, now) if ref.platform == SLACK else now,
                 )
-                .on_conflict_do_nothing(index_elements=["channel", "ts"])
+                .on_conflict_do_nothing(index_elements=["platform", "conversation", "message_id"])
             )
             if not result.rowcount:
                 return None
-            entry_id = (
-                await session.exec(
-                    select(MemoEntry.id).where(MemoEntry.channel == channel, MemoEntry.ts == ts)
-                )
-            ).one()
+            entry_id = (await session.exec(select(MemoEntry.id).where(*_is_entry_of(ref)))).one()
             assert entry_id is not None
             return StoredReply(entry_id, kind)
 
     async def record_edit(
-        self, *, user_slack_id: str, channel: str, ts: str, text: str, now: datetime
+        self, *, user_slack_id: str, ref: MessageRef, text: str, now: datetime
     ) -> bool:
         """Mirror an edit of a stored memo; only its author can edit it in Slack, and here."""
         kind, body = split_marker(text)
         async with self._db.write() as session:
-            entry = (
-                await session.exec(
-                    select(MemoEntry).where(MemoEntry.channel == channel, MemoEntry.ts == ts)
-                )
-            ).first()
+            entry = (await session.exec(select(MemoEntry).where(*_is_entry_of(ref)))).first()
             if entry is None or entry.deleted_at is not None:
                 return False
             author = await session.get(Person, entry.author_id)
@@ -533,16 +549,12 @@ class MemoService:
             session.add(entry)
             return True
 
-    async def record_delete(self, *, channel: str, ts: str, now: datetime) -> bool:
+    async def record_delete(self, *, ref: MessageRef, now: datetime) -> bool:
         """Mirror a deletion: the text is dropped, not kept behind the people's backs."""
         async with self._db.write() as session:
             result = await session.exec(
                 sa.update(MemoEntry)
-                .where(
-                    col(MemoEntry.channel) == channel,
-                    col(MemoEntry.ts) == ts,
-                    col(MemoEntry.deleted_at).is_(None),
-                )
+                .where(*_is_entry_of(ref), col(MemoEntry.deleted_at).is_(None))
                 .values(text="", deleted_at=now)
             )
             return bool(result.rowcount)

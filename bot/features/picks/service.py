@@ -31,6 +31,7 @@ from bot.features.org import (
     rows_from,
     split,
 )
+from bot.ports import MessageRef, message_ref
 from storage.db import Database
 from storage.models import Agenda, AgendaItem, Pair, Person, Slot, SlotState, Topic, TopicSet
 
@@ -98,8 +99,8 @@ class SaveResult:
     agenda_id: int
     # True once per agenda: the first save claims the right to notify the leader.
     notify_leader: bool
-    leader_notice_channel: str | None
-    leader_notice_ts: str | None
+    # The leader's notice of an earlier save, to update in place.
+    leader_notice: MessageRef | None
 
 
 async def _next_slot(session: AsyncSession, pair_id: int, now: datetime) -> Slot | None:
@@ -376,16 +377,20 @@ class PicksService:
                 picks=picks,
                 agenda_id=agenda.id,
                 notify_leader=notify,
-                leader_notice_channel=agenda.leader_notice_channel,
-                leader_notice_ts=agenda.leader_notice_ts,
+                leader_notice=message_ref(
+                    agenda.leader_notice_platform,
+                    agenda.leader_notice_conversation,
+                    agenda.leader_notice_message_id,
+                ),
             )
 
-    async def record_leader_notice(self, agenda_id: int, channel: str, ts: str) -> None:
+    async def record_leader_notice(self, agenda_id: int, ref: MessageRef) -> None:
         async with self._db.write() as session:
             agenda = await session.get(Agenda, agenda_id)
             if agenda is not None:
-                agenda.leader_notice_channel = channel
-                agenda.leader_notice_ts = ts
+                agenda.leader_notice_platform = ref.platform
+                agenda.leader_notice_conversation = ref.conversation
+                agenda.leader_notice_message_id = ref.message_id
                 session.add(agenda)
 
     async def release_leader_notice(self, agenda_id: int) -> None:
@@ -393,7 +398,7 @@ class PicksService:
         async with self._db.write() as session:
             await session.exec(
                 sa.update(Agenda)
-                .where(col(Agenda.id) == agenda_id, col(Agenda.leader_notice_ts).is_(None))
+                .where(col(Agenda.id) == agenda_id, col(Agenda.leader_notice_message_id).is_(None))
                 .values(leader_notice_claimed=False)
             )
 

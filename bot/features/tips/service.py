@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
@@ -33,7 +33,7 @@ from bot.core.errors import NotAllowed
 from bot.features.org import PeopleService
 from bot.features.tips.catalog import known_topic, topic_label
 from bot.features.tips.search import PAGE_SIZE, SearchFilters, TipSearch, store_index
-from bot.ports import SLACK, DeliveryFailed, MessageRef, Messenger, Notice
+from bot.ports import DeliveryFailed, MessageRef, Messenger, Notice, message_ref
 from storage.db import Database
 from storage.models import Pair, Person, Role, Setting, Tip, TipHelpful
 from storage.queries import DigestTip
@@ -110,15 +110,11 @@ class TipCard:
     author_name: str | None
     starter: bool
     created_at: datetime
-    channel: str | None = None
-    ts: str | None = None
+    # Its post in the managers' channel, once posted.
+    posted: MessageRef | None = None
 
     def topic(self, locale: str) -> str | None:
         return self.free_topic or topic_label(self.topic_key, locale)
-
-    @property
-    def posted(self) -> MessageRef | None:
-        return MessageRef(SLACK, self.channel, self.ts) if self.channel and self.ts else None
 
 
 class ShareOutcome(StrEnum):
@@ -464,7 +460,7 @@ class TipsService:
         config = await self.current_config()
         async with self._db.write() as session:
             tip = await self._live_tip(session, tip_id, for_update=True)
-            if tip.channel and tip.ts:
+            if message_ref(tip.platform, tip.conversation, tip.message_id) is not None:
                 outcome: ShareOutcome | None = ShareOutcome.posted
             elif not config.channel:
                 tip.post_error = ShareOutcome.no_channel.value
@@ -484,7 +480,12 @@ class TipsService:
             async with self._db.write() as session:
                 tip = await self._live_tip(session, tip_id, for_update=True)
                 if ref is not None:
-                    tip.channel, tip.ts, tip.post_error = ref.conversation, ref.message_id, None
+                    tip.platform, tip.conversation, tip.message_id = (
+                        ref.platform,
+                        ref.conversation,
+                        ref.message_id,
+                    )
+                    tip.post_error = None
                 else:
                     tip.post_error = error[:64]
                 session.add(tip)
@@ -507,7 +508,7 @@ class TipsService:
                 await session.exec(
                     select(Tip.id)
                     .where(
-                        col(Tip.channel).is_(None),
+                        col(Tip.message_id).is_(None),
                         col(Tip.deleted_at).is_(None),
                         col(Tip.starter).is_(False),
                         col(Tip.created_at) >= now - PENDING_WINDOW,
@@ -748,8 +749,9 @@ class TipsService:
                 col(Person.name),
                 col(Tip.starter),
                 col(Tip.created_at),
-                col(Tip.channel),
-                col(Tip.ts),
+                col(Tip.platform),
+                col(Tip.conversation),
+                col(Tip.message_id),
                 col(mark.person_id),
             )
             .join(Person, col(Person.id) == col(Tip.author_id), isouter=True)
@@ -763,9 +765,9 @@ class TipsService:
         by_id: dict[int, TipCard] = {}
         for row in (await (await session.connection()).execute(stmt)).all():
             values: list[Any] = list(row)  # the columns above, in TipCard's field order
-            card = TipCard(*values[:13])
+            card = replace(TipCard(*values[:11]), posted=message_ref(*values[11:14]))
             by_id[card.tip_id] = card
-            if marked is not None and values[13] is not None:
+            if marked is not None and values[14] is not None:
                 marked.add(card.tip_id)
         return [by_id[i] for i in tip_ids if i in by_id]
 
