@@ -110,3 +110,17 @@ async def sqlite_db(sqlite_template: Path, tmp_path: Path) -> AsyncIterator[Data
     database = Database(f"sqlite:///{path}")
     yield database
     await database.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database URL without any tables (per test) on each backend, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    request.getfixturevalue("postgresql_url")  # skips (or fails in CI) when unreachable
+    admin = _pg_admin_url()
+    name = f"oneonone_empty_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    asyncio.run(_pg_admin(admin, f'CREATE DATABASE "{name}"'))
+    yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_pg_admin(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
