@@ -28,7 +28,7 @@ from bot.features.memos import (
     NotInMemoThread,
     ReflectionClosed,
 )
-from bot.features.org import Person
+from bot.features.org import Choose, NoPairs, NoPerson, One, Person
 from bot.i18n import t
 from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
@@ -91,20 +91,21 @@ async def _react(client: AsyncWebClient, channel: str, ts: str, name: str) -> No
 
 
 async def _entry_view(
-    services: Services, person: Person, locale: str, zone: str
+    services: Services, person: Person | None, locale: str, zone: str
 ) -> dict[str, Any] | str:
     """The memo modal for this person: their one pair's history, or a chooser; else a key."""
-    assert person.id is not None
-    pairs = await services.memos.pairs_of(person.id, now=services.clock.now())
-    everyone = pairs.as_member + pairs.as_leader
-    if not everyone:
-        return "error.no_pairs"
-    if len(everyone) == 1:
-        history = await services.memos.history(
-            person.id, everyone[0].pair_id, page=0, now=services.clock.now()
-        )
-        return mb.history_view(history, locale=locale, timezone=zone)
-    return mb.chooser_view(pairs, locale=locale)
+    person_id = person.id if person is not None else None
+    match await services.memos.entry(person_id, now=services.clock.now()):
+        case One(pair):
+            assert person_id is not None
+            history = await services.memos.history(
+                person_id, pair.pair_id, page=0, now=services.clock.now()
+            )
+            return mb.history_view(history, locale=locale, timezone=zone)
+        case Choose(pairs):
+            return mb.chooser_view(pairs, locale=locale)
+        case NoPerson() | NoPairs() as nowhere:
+            return nowhere.message_key
 
 
 @subcommand("memo", "memos", "メモ", help_key="memo.help")
@@ -112,9 +113,6 @@ async def memo_command(inv: Invocation) -> None:
     await inv.ack()
     person = await inv.actor.person()
     locale = await inv.actor.locale()
-    if person is None or person.id is None:
-        await inv.respond(text=t(locale, "error.unknown_user"), response_type="ephemeral")
-        return
     view = await _entry_view(inv.services, person, locale, await inv.actor.timezone())
     if isinstance(view, str):
         await inv.respond(text=t(locale, view), response_type="ephemeral")

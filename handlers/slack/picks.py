@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
 from bot.core.errors import NotAllowed
-from bot.features.org import Person
+from bot.features.org import Choose, NoPairs, NoPerson, One, Person
 from bot.features.picks import InvalidPicks, PickInput, SaveResult
 from bot.i18n import t
 from bot.ports import SLACK
@@ -85,18 +85,17 @@ async def open_entry(
     """Open the picker (one pair) or the chooser; return a message key when neither fits."""
     person = await actor.person()
     if person is None or person.id is None:
-        return "error.unknown_user"
+        return NoPerson().message_key
     overview = await services.picks.overview(person.id, now=services.clock.now())
     locale, zone = await actor.locale(), await actor.timezone()
-    direct = overview.only_pair_as_member
-    if direct is not None:
-        view = pb.picker_view(
-            direct, pb.PickerState.from_saved(direct), locale=locale, timezone=zone
-        )
-    elif overview.pairs.as_member or overview.pairs.as_leader:
-        view = pb.chooser_view(overview.pairs, overview.counts, locale=locale, timezone=zone)
-    else:
-        return "error.no_pairs"
+    match overview.entry():
+        case One(pair):
+            own = overview.own_picks[pair.pair_id]
+            view = pb.picker_view(own, pb.PickerState.from_saved(own), locale=locale, timezone=zone)
+        case Choose(pairs):
+            view = pb.chooser_view(pairs, overview.counts, locale=locale, timezone=zone)
+        case NoPerson() | NoPairs() as nowhere:
+            return nowhere.message_key
     await client.views_open(trigger_id=trigger_id, view=view)
     return None
 

@@ -17,7 +17,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.container import Services
 from bot.core.delivery import SendGate
 from bot.core.errors import NotAllowed
-from bot.features.org import Person
+from bot.features.org import Choose, NoPairs, NoPerson, One, Person
 from bot.features.schedule import (
     AnswerResult,
     CadenceError,
@@ -98,19 +98,21 @@ async def _cadence_view(
 
 
 async def _entry_view(
-    services: Services, client: AsyncWebClient, person: Person, locale: str
+    services: Services, client: AsyncWebClient, person: Person | None, locale: str
 ) -> dict[str, Any] | str:
     """The cadence modal for the person's one pair, a chooser for several, else a message."""
-    assert person.id is not None
-    pairs = await services.pairs.pairs_of(person.id, now=services.clock.now())
-    everyone = pairs.as_leader + pairs.as_member
-    if not everyone:
-        return "error.no_pairs"
-    if len(everyone) > 1:
-        return sb.chooser_modal(everyone, actor_id=person.id, locale=locale)
-    view = await _cadence_view(services, client, person.id, everyone[0].pair_id)
-    today = services.clock.now().astimezone(ZoneInfo(view.timezone)).date()
-    return sb.cadence_modal(view, actor_id=person.id, locale=locale, today=today)
+    person_id = person.id if person is not None else None
+    match await services.schedule.entry(person_id, now=services.clock.now()):
+        case One(pair):
+            assert person_id is not None
+            view = await _cadence_view(services, client, person_id, pair.pair_id)
+            today = services.clock.now().astimezone(ZoneInfo(view.timezone)).date()
+            return sb.cadence_modal(view, actor_id=person_id, locale=locale, today=today)
+        case Choose() as choose:
+            assert person_id is not None
+            return sb.chooser_modal(choose.leaders_first(), actor_id=person_id, locale=locale)
+        case NoPerson() | NoPairs() as nowhere:
+            return nowhere.message_key
 
 
 @subcommand("schedule", "cadence", "周期", help_key="schedule.help")
@@ -119,9 +121,6 @@ async def schedule_command(inv: Invocation) -> None:
     await inv.ack()
     person = await inv.actor.person()
     locale = await inv.actor.locale()
-    if person is None or person.id is None:
-        await inv.respond(text=t(locale, "error.unknown_user"), response_type="ephemeral")
-        return
     view = await _entry_view(inv.services, inv.client, person, locale)
     if isinstance(view, str):
         await inv.respond(text=t(locale, view), response_type="ephemeral")

@@ -22,7 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.catalog import Expectation
 from bot.core.delivery import LEASE, DeliveryLedger, DeliverySender, enqueue
 from bot.core.errors import NotAllowed
-from bot.features.org import PairService, PairsOf, PeopleService
+from bot.features.org import Entry, EntryRule, PairService, PairsOf, PeopleService
 from bot.features.picks import Pick, attach_unscheduled_agenda
 from bot.ports import SLACK, DeliveryFailed, MessageRef, Messenger, Notice, message_ref
 from storage.db import Database
@@ -447,6 +447,10 @@ class MemoService:
 
     async def pairs_of(self, actor_id: int, *, now: datetime) -> PairsOf:
         return await self._pairs.pairs_of(actor_id, now=now)
+
+    async def entry(self, actor_id: int | None, *, now: datetime) -> Entry:
+        """The memo history opens directly for a person's only pair, led or not."""
+        return await self._pairs.entry(actor_id, EntryRule.any_pair, now=now)
 
     async def start_now(self, actor_id: int, slot_id: int, *, now: datetime) -> StartResult:
         """Start a slot's memo thread now (the digest's button); idempotent with the tick."""

@@ -4,6 +4,7 @@ The public face of the feature: surfaces, the wiring and other features import f
 never from its modules."""
 
 from bot.features.org.catalog import ensure_builtin_catalog
+from bot.features.org.entry import Choose, Entry, EntryRule, NoPairs, NoPerson, One, route_entry
 from bot.features.org.importer import ImportReport, OrgImportError, import_org, import_org_file
 from bot.features.org.pairs import (
     PairRow,
@@ -21,7 +22,13 @@ from bot.features.org.people import Party, PeopleService
 from storage.models import Person
 
 __all__ = [
+    "Choose",
+    "Entry",
+    "EntryRule",
     "ImportReport",
+    "NoPairs",
+    "NoPerson",
+    "One",
     "OrgImportError",
     "PairRow",
     "PairService",
@@ -35,6 +42,7 @@ __all__ = [
     "import_org_file",
     "pair_rows",
     "pair_rows_statement",
+    "route_entry",
     "rows_from",
     "split",
 ]

@@ -10,6 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.features.org.entry import Entry, EntryRule, route_entry
 from bot.features.org.people import PARTY_COLUMNS, Party
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Slot, SlotState, UTCDateTime
@@ -183,3 +184,9 @@ class PairService:
     async def pairs_of(self, person_id: int, *, now: datetime) -> PairsOf:
         """Active pairs the person belongs to, each with its next planned slot."""
         return split(await fetch_pair_rows(self._db, now=now, person_id=person_id), person_id)
+
+    async def entry(self, person_id: int | None, rule: EntryRule, *, now: datetime) -> Entry:
+        """Where the person lands when they open a feature without naming a pair."""
+        if person_id is None:
+            return route_entry(None, rule)
+        return route_entry(await self.pairs_of(person_id, now=now), rule)

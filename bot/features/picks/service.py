@@ -22,12 +22,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bot.catalog import Expectation, department_topic_set_key
 from bot.core.errors import NotAllowed
 from bot.features.org import (
+    Entry,
+    EntryRule,
     PairRow,
     PairService,
     PairsOf,
     Party,
     pair_rows,
     pair_rows_statement,
+    route_entry,
     rows_from,
     split,
 )
@@ -176,12 +179,10 @@ class Overview:
     counts: dict[int, int]
     own_picks: dict[int, PairPicks]
 
-    @property
-    def only_pair_as_member(self) -> PairPicks | None:
-        """The one 1on1 to prepare when there is nothing to choose between."""
-        if len(self.pairs.as_member) == 1 and not self.pairs.as_leader:
-            return self.own_picks[self.pairs.as_member[0].pair_id]
-        return None
+    def entry(self) -> Entry:
+        """Picks open directly only for a member of exactly one pair who leads none: a
+        leader's `/1on1` is about choosing whose picks to read."""
+        return route_entry(self.pairs, EntryRule.as_member)
 
 
 # Topic catalogs change rarely (admins), while every /1on1 needs one: keep a process copy.

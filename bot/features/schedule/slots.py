@@ -24,7 +24,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.delivery import cancel_pending, enqueue
 from bot.core.errors import NotAllowed
-from bot.features.org import PairService, PeopleService
+from bot.features.org import Entry, EntryRule, PairService, PeopleService
 from bot.features.picks import attach_unscheduled_agenda
 from bot.features.schedule.cadence import (
     CadenceError,
@@ -214,6 +214,10 @@ class SlotService:
                 spec=spec,
                 next_slot_at=next_slot.starts_at if next_slot else None,
             )
+
+    async def entry(self, actor_id: int | None, *, now: datetime) -> Entry:
+        """The cadence form opens directly for a person's only pair, led or not."""
+        return await self._pairs.entry(actor_id, EntryRule.any_pair, now=now)
 
     async def slot_for_party(self, actor_id: int, slot_id: int) -> SlotView:
         async with self._db.read() as session:
