@@ -76,7 +76,7 @@ def build_services(
     people = PeopleService(db, default_locale=default_locale, default_timezone=default_timezone)
     messenger = messenger_factory(people)
     pairs = PairService(db)
-    picks = PicksService(db, pairs)
+    picks = PicksService(db, pairs, messenger=messenger, people=people, metrics=metrics)
     events = EventLedger(db)
     ledger = DeliveryLedger(db, metrics, worker_id=worker_id())
 

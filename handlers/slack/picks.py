@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
@@ -14,12 +13,10 @@ from bot.core.errors import NotAllowed
 from bot.features.org import Choose, NoPairs, NoPerson, One, Person
 from bot.features.picks import InvalidPicks, PickInput, SaveResult
 from bot.i18n import t
-from bot.ports import SLACK
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.actor import Actor
 from handlers.slack.home import publish_home
-from handlers.slack.messenger import slack_ref
 from handlers.slack.payload import (
     int_id,
     load_owned,
@@ -28,8 +25,6 @@ from handlers.slack.payload import (
     pair_choice,
     show_modal,
 )
-
-logger = logging.getLogger("oneonone.slack")
 
 
 def parse_picker_state(values: dict[str, Any]) -> pb.PickerState:
@@ -198,14 +193,8 @@ def register(app: AsyncApp, services: Services) -> None:
 
     async def _after_save(client: AsyncWebClient, result: SaveResult, member: Person) -> None:
         # The leader's notice goes first and on its own: the save claimed it, so a failure
-        # below (or here) must not leave the leader never told.
-        try:
-            await _notify_leader(client, result)
-        except Exception:
-            logger.exception("the leader's picks notice could not be sent")
-            services.metrics.inc("oneonone_errors_total", kind="leader_notice")
-            if result.notify_leader:
-                await services.picks.release_leader_notice(result.agenda_id)
+        # below must not leave the leader never told.
+        await services.picks.tell_leader(result)
         picks = result.picks
         m_locale, m_zone = people.locale_of(member), people.timezone_of(member)
         if member.slack_id:
@@ -215,33 +204,3 @@ def register(app: AsyncApp, services: Services) -> None:
                 blocks=pb.confirmation_message(picks, locale=m_locale, timezone=m_zone),
             )
             await publish_home(client, services, member)
-
-    async def _notify_leader(client: AsyncWebClient, result: SaveResult) -> None:
-        picks, leader = result.picks, result.picks.leader
-        if not leader.slack_id:
-            return
-        locale, zone = people.locale_of(leader), people.timezone_of(leader)
-        updated = not result.notify_leader
-        notice = pb.leader_notice(picks, locale=locale, timezone=zone, updated=updated)
-        text = t(
-            locale,
-            "picks.leader_notice_updated" if updated else "picks.leader_notice",
-            member=picks.member.name,
-            when=pb.slot_text(picks, locale, zone),
-            count=len(picks.picks),
-        )
-        if result.notify_leader:
-            posted = await client.chat_postMessage(
-                channel=leader.slack_id, text=text, blocks=notice
-            )
-            await services.picks.record_leader_notice(
-                result.agenda_id, slack_ref(str(posted["channel"]), str(posted["ts"]))
-            )
-        elif result.leader_notice and result.leader_notice.platform == SLACK:
-            # One message per 1on1, kept current, rather than a ping for every edit.
-            await client.chat_update(
-                channel=result.leader_notice.conversation,
-                ts=result.leader_notice.message_id,
-                text=text,
-                blocks=notice,
-            )

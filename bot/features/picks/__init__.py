@@ -3,6 +3,9 @@
 The public face of the feature: surfaces, the wiring and other features import from here,
 never from its modules."""
 
+# Registers the picks' presenters with the core.
+from bot.features.picks import presenters as presenters
+from bot.features.picks.notices import LeaderPicksNotice
 from bot.features.picks.presenters import pick_lines
 from bot.features.picks.service import (
     FREE_TOPIC_MAX,
@@ -23,6 +26,7 @@ __all__ = [
     "NOTE_MAX",
     "FieldError",
     "InvalidPicks",
+    "LeaderPicksNotice",
     "Overview",
     "PairPicks",
     "Pick",

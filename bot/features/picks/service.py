@@ -7,6 +7,7 @@ payloads.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,15 +29,20 @@ from bot.features.org import (
     PairService,
     PairsOf,
     Party,
+    PeopleService,
     pair_rows,
     pair_rows_statement,
     route_entry,
     rows_from,
     split,
 )
-from bot.ports import MessageRef, message_ref
+from bot.features.picks.notices import LeaderPicksNotice
+from bot.metrics import Metrics
+from bot.ports import DeliveryFailed, MessageRef, Messenger, message_ref
 from storage.db import Database
 from storage.models import Agenda, AgendaItem, Pair, Person, Slot, SlotState, Topic, TopicSet
+
+logger = logging.getLogger("oneonone.picks")
 
 NOTE_MAX = 300
 FREE_TOPIC_MAX = 60
@@ -214,9 +220,20 @@ class _AgendaRows:
 
 
 class PicksService:
-    def __init__(self, db: Database, pairs: PairService) -> None:
+    def __init__(
+        self,
+        db: Database,
+        pairs: PairService,
+        *,
+        messenger: Messenger,
+        people: PeopleService,
+        metrics: Metrics,
+    ) -> None:
         self._db = db
         self._pairs = pairs
+        self._messenger = messenger
+        self._people = people
+        self._metrics = metrics
         self._catalog_copy: _Catalog | None = None
 
     def invalidate_catalog(self) -> None:
@@ -384,6 +401,41 @@ class PicksService:
                     agenda.leader_notice_message_id,
                 ),
             )
+
+    async def tell_leader(self, result: SaveResult) -> None:
+        """After a save: the first one sends the leader their notice (the save claimed it),
+        later ones update that message. A notice that could not be sent is released, so the
+        next save sends it: the leader is never left untold."""
+        picks = result.picks
+        notice = LeaderPicksNotice(
+            pair_id=picks.pair_id,
+            member_name=picks.member.name,
+            slot_at=picks.slot_at,
+            count=len(picks.picks),
+            updated=not result.notify_leader,
+        )
+        try:
+            if result.notify_leader:
+                async with self._db.read() as session:
+                    leader = await session.get(Person, picks.leader.id)
+                if leader is None:
+                    return
+                sent = await self._messenger.send(leader, notice)
+                await self.record_leader_notice(result.agenda_id, sent)
+            elif result.leader_notice is not None:
+                await self._messenger.update(
+                    result.leader_notice,
+                    notice,
+                    locale=self._people.locale_of(picks.leader),
+                    timezone=self._people.timezone_of(picks.leader),
+                )
+        except Exception as failed:
+            if isinstance(failed, DeliveryFailed) and failed.code == "no_chat_id":
+                return  # a leader not reachable on this platform: nothing to retry
+            logger.exception("the leader's picks notice could not be sent")
+            self._metrics.inc("oneonone_errors_total", kind="leader_notice")
+            if result.notify_leader:
+                await self.release_leader_notice(result.agenda_id)
 
     async def record_leader_notice(self, agenda_id: int, ref: MessageRef) -> None:
         async with self._db.write() as session:
