@@ -94,7 +94,7 @@ def build_services(
 
     # Schedule (issue 4): cadences, slots, reminders, the leader's digest, "did it happen?".
     schedule_settings = ScheduleSettingsStore(db)
-    schedule = SlotService(db, people, schedule_settings, pairs)
+    schedule = SlotService(db, people, schedule_settings, pairs, messenger)
     digest = DigestService(db, tips=tips.tips_for_digest)
     producers.append(schedule)
     senders += ScheduleSenders(db, messenger, people, schedule_settings, schedule, digest).senders()

@@ -20,6 +20,11 @@ class Actor:
         self._person: Person | None = None
         self._locale: str | None = None
 
+    @property
+    def directory(self) -> Directory:
+        """Slack's profiles, for the services that learn from them."""
+        return self._directory
+
     async def person(self) -> Person | None:
         if not self._resolved:
             self._person = await self._people.resolve_slack_user(self.user_id, self._directory)

@@ -21,17 +21,16 @@ from bot.features.org import Choose, NoPairs, NoPerson, One, Person
 from bot.features.schedule import (
     AnswerResult,
     CadenceError,
-    CadenceView,
     InvalidMove,
     Outcome,
     SlotState,
 )
 from bot.i18n import t
+from bot.ports import Directory
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack import schedule_blocks as sb
 from handlers.slack.actor import Actor
-from handlers.slack.directory import SlackDirectory
 from handlers.slack.home import publish_home
 from handlers.slack.payload import (
     int_id,
@@ -82,30 +81,17 @@ class PausingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-async def _cadence_view(
-    services: Services, client: AsyncWebClient, actor_id: int, pair_id: int
-) -> CadenceView:
-    view = await services.schedule.cadence_for(actor_id, pair_id, now=services.clock.now())
-    leader = view.leader
-    if view.rule is None and not leader.timezone and leader.slack_id:
-        # The default zone is the leader's own: ask Slack once (it is remembered).
-        known = await services.people.resolve_slack_user(leader.slack_id, SlackDirectory(client))
-        if known is not None and known.timezone:
-            view = await services.schedule.cadence_for(
-                actor_id, pair_id, now=services.clock.now(), leader_zone=known.timezone
-            )
-    return view
-
-
 async def _entry_view(
-    services: Services, client: AsyncWebClient, person: Person | None, locale: str
+    services: Services, directory: Directory, person: Person | None, locale: str
 ) -> dict[str, Any] | str:
     """The cadence modal for the person's one pair, a chooser for several, else a message."""
     person_id = person.id if person is not None else None
     match await services.schedule.entry(person_id, now=services.clock.now()):
         case One(pair):
             assert person_id is not None
-            view = await _cadence_view(services, client, person_id, pair.pair_id)
+            view = await services.schedule.cadence_form(
+                person_id, pair.pair_id, now=services.clock.now(), directory=directory
+            )
             today = services.clock.now().astimezone(ZoneInfo(view.timezone)).date()
             return sb.cadence_modal(view, actor_id=person_id, locale=locale, today=today)
         case Choose() as choose:
@@ -121,7 +107,7 @@ async def schedule_command(inv: Invocation) -> None:
     await inv.ack()
     person = await inv.actor.person()
     locale = await inv.actor.locale()
-    view = await _entry_view(inv.services, inv.client, person, locale)
+    view = await _entry_view(inv.services, inv.actor.directory, person, locale)
     if isinstance(view, str):
         await inv.respond(text=t(locale, view), response_type="ephemeral")
         return
@@ -129,7 +115,7 @@ async def schedule_command(inv: Invocation) -> None:
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    schedule, people = services.schedule, services.people
+    schedule = services.schedule
 
     async def open_cadence(
         body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
@@ -139,7 +125,9 @@ def register(app: AsyncApp, services: Services) -> None:
             body,
             context["actor"],
             pair_value,
-            lambda person, pair: _cadence_view(services, client, person, pair),
+            lambda person, pair: schedule.cadence_form(
+                person, pair, now=services.clock.now(), directory=context["actor"].directory
+            ),
             pb.refusal_view,
         )
         if found is None:
@@ -180,15 +168,7 @@ def register(app: AsyncApp, services: Services) -> None:
         await ack(
             response_action="update", view=sb.saved_view(result, locale=locale, timezone=zone)
         )
-        other = result.member if result.leader.id == person.id else result.leader
-        if other.slack_id:
-            text, blocks = sb.cadence_changed_message(
-                result,
-                actor_name=person.name,
-                locale=people.locale_of(other),
-                timezone=people.timezone_of(other),
-            )
-            await client.chat_postMessage(channel=other.slack_id, text=text, blocks=blocks)
+        await schedule.tell_other(result, person)
         await publish_home(client, services, person)
 
     async def answer(

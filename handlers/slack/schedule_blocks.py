@@ -29,6 +29,8 @@ from bot.features.schedule import (
     ScheduleHome,
     SlotState,
     SlotView,
+    describe_cadence,
+    weekday_name,
 )
 from bot.i18n import t
 from bot.i18n.format import format_datetime
@@ -78,33 +80,6 @@ def _option(text: str, value: str) -> dict[str, Any]:
 
 def _when(moment: datetime, locale: str, timezone: str) -> str:
     return format_datetime(moment, locale, timezone)
-
-
-def weekday_name(weekday: int, locale: str) -> str:
-    return t(locale, f"schedule.weekday.{weekday}")
-
-
-def describe_cadence(
-    spec: CadenceSpec | None, rule: str | None, locale: str, *, reader_zone: str | None = None
-) -> str:
-    """ "隔週 火曜 10:00(30分)" / "Every other Tue at 10:00 (30 min)"."""
-    if spec is None:
-        if not rule:
-            return t(locale, "schedule.cadence.none")
-        return t(locale, "schedule.cadence.custom", rule=mrkdwn_escape(rule.replace("\n", " ")))
-    at = f"{spec.at.hour:02d}:{spec.at.minute:02d}"
-    day = weekday_name(spec.weekday, locale)
-    if spec.frequency is Frequency.monthly:
-        nth = "last" if spec.week_of_month == -1 else str(spec.week_of_month)
-        text = t(
-            locale, "schedule.cadence.monthly", nth=t(locale, f"schedule.nth.{nth}"), day=day, at=at
-        )
-    else:
-        text = t(locale, f"schedule.cadence.{spec.frequency.value}", day=day, at=at)
-    text += t(locale, "schedule.cadence.duration", minutes=spec.duration_minutes)
-    if reader_zone is not None and spec.timezone != reader_zone:
-        text += f" ({spec.timezone})"
-    return text
 
 
 def _kind_label(kind: PairKind, as_leader: bool, locale: str) -> str:

@@ -16,6 +16,7 @@ from bot.features.schedule.cadence import (
     CadenceSpec,
     Frequency,
 )
+from bot.features.schedule.changes import CadenceChanged, describe_cadence, weekday_name
 from bot.features.schedule.digest import DigestService, LeaderDigest
 from bot.features.schedule.reminders import (
     DidItHappen,
@@ -49,6 +50,7 @@ __all__ = [
     "MAX_DURATION",
     "MIN_DURATION",
     "AnswerResult",
+    "CadenceChanged",
     "CadenceError",
     "CadenceResult",
     "CadenceSpec",
@@ -75,4 +77,6 @@ __all__ = [
     "SlotState",
     "SlotView",
     "StreakNote",
+    "describe_cadence",
+    "weekday_name",
 ]

@@ -41,7 +41,9 @@ from bot.features.schedule.cadence import (
     spec_from_rule,
     zone_of,
 )
+from bot.features.schedule.changes import CadenceChanged
 from bot.features.schedule.settings import ScheduleSettings, ScheduleSettingsStore
+from bot.ports import DeliveryFailed, Directory, Messenger
 from storage.db import Database
 from storage.models import Agenda, Pair, PairKind, Person, Slot, SlotState, utcnow
 
@@ -186,13 +188,40 @@ class SlotService:
         people: PeopleService,
         settings: ScheduleSettingsStore,
         pairs: PairService,
+        messenger: Messenger,
     ) -> None:
         self._db = db
         self._people = people
         self.settings = settings
         self._pairs = pairs
+        self._messenger = messenger
 
     # --- reading ------------------------------------------------------------------------------
+
+    async def cadence_form(
+        self, actor_id: int, pair_id: int, *, now: datetime, directory: Directory
+    ) -> CadenceView:
+        """What the cadence form shows. A pair without a cadence defaults to the leader's own
+        zone: when the org data has none, the platform is asked once (it is remembered)."""
+        view = await self.cadence_for(actor_id, pair_id, now=now)
+        leader = view.leader
+        if view.rule is None and not leader.timezone and leader.slack_id:
+            known = await self._people.resolve_slack_user(leader.slack_id, directory)
+            if known is not None and known.timezone:
+                view = await self.cadence_for(
+                    actor_id, pair_id, now=now, leader_zone=known.timezone
+                )
+        return view
+
+    async def tell_other(self, result: CadenceResult, actor: Person) -> None:
+        """The other person of the pair hears that the cadence changed, and by whom."""
+        other = result.member if result.leader.id == actor.id else result.leader
+        notice = CadenceChanged(actor.name, result.spec, result.rule, result.next_slot_at)
+        try:
+            await self._messenger.send(other, notice)
+        except DeliveryFailed as failed:
+            if failed.code != "no_chat_id":
+                raise
 
     async def cadence_for(
         self, actor_id: int, pair_id: int, *, now: datetime, leader_zone: str | None = None
