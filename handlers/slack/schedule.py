@@ -16,11 +16,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
 from bot.core.delivery import SendGate
-from bot.core.errors import NotAllowed
+from bot.core.errors import InvalidInput, NotAllowed
 from bot.features.org import Choose, NoPairs, NoPerson, One, Person
 from bot.features.schedule import (
     AnswerResult,
-    CadenceError,
+    CadenceInput,
     InvalidMove,
     Outcome,
     SlotState,
@@ -42,6 +42,30 @@ from handlers.slack.payload import (
 from handlers.slack.subcommands import Invocation, subcommand
 
 _MOVABLE = (SlotState.planned, SlotState.skipped, SlotState.unknown)
+
+# The cadence modal's inputs: (block, action, state field) by the core's field name.
+_CADENCE_INPUTS = {
+    "frequency": (ids.SCHEDULE_FREQ_BLOCK, ids.SCHEDULE_FREQ, "selected_option"),
+    "weekday": (ids.SCHEDULE_WEEKDAY_BLOCK, ids.SCHEDULE_WEEKDAY, "selected_option"),
+    "time": (ids.SCHEDULE_TIME_BLOCK, ids.SCHEDULE_TIME, "selected_time"),
+    "duration": (ids.SCHEDULE_DURATION_BLOCK, ids.SCHEDULE_DURATION, "selected_option"),
+    "timezone": (ids.SCHEDULE_ZONE_BLOCK, ids.SCHEDULE_ZONE, "selected_option"),
+    "week_of_month": (ids.SCHEDULE_WEEK_BLOCK, ids.SCHEDULE_WEEK, "selected_option"),
+    "starting": (ids.SCHEDULE_START_BLOCK, ids.SCHEDULE_START, "selected_date"),
+}
+_CADENCE_BLOCKS = {name: block for name, (block, _, _) in _CADENCE_INPUTS.items()}
+
+
+def cadence_answers(values: dict[str, Any]) -> CadenceInput:
+    """The cadence modal's answers as given; the schedule service checks them."""
+
+    def picked(name: str) -> str | None:
+        block_id, action_id, field = _CADENCE_INPUTS[name]
+        chosen = ((values.get(block_id) or {}).get(action_id) or {}).get(field)
+        chosen = chosen.get("value") if isinstance(chosen, dict) else chosen
+        return None if chosen is None else str(chosen)
+
+    return CadenceInput(*(picked(name) for name in _CADENCE_INPUTS))
 
 
 class PausingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
@@ -147,23 +171,19 @@ def register(app: AsyncApp, services: Services) -> None:
         person = await actor.person()
         locale, zone = await actor.locale(), await actor.timezone()
         pair_id = metadata_id(view, "pair_id")
-        values = (view.get("state") or {}).get("values") or {}
-        spec, errors = sb.parse_cadence(values, locale=locale)
-        if spec is None:
-            await ack(response_action="errors", errors=errors)
-            return
+        answers = cadence_answers((view.get("state") or {}).get("values") or {})
         try:
             if person is None or person.id is None or pair_id is None:
                 raise NotAllowed
-            result = await schedule.set_cadence(person.id, pair_id, spec, now=services.clock.now())
+            result = await schedule.save_cadence(
+                person.id, pair_id, answers, now=services.clock.now()
+            )
         except NotAllowed:
             await ack(response_action="update", view=pb.refusal_view(locale))
             return
-        except CadenceError:
-            await ack(
-                response_action="errors",
-                errors={ids.SCHEDULE_WEEKDAY_BLOCK: t(locale, "schedule.error.invalid")},
-            )
+        except InvalidInput as invalid:
+            errors = {_CADENCE_BLOCKS[e.field]: t(locale, e.code) for e in invalid.errors}
+            await ack(response_action="errors", errors=errors)
             return
         await ack(
             response_action="update", view=sb.saved_view(result, locale=locale, timezone=zone)

@@ -13,8 +13,10 @@ from bot.features.schedule.cadence import (
     MAX_DURATION,
     MIN_DURATION,
     CadenceError,
+    CadenceInput,
     CadenceSpec,
     Frequency,
+    cadence_spec,
 )
 from bot.features.schedule.changes import CadenceChanged, describe_cadence, weekday_name
 from bot.features.schedule.digest import DigestService, LeaderDigest
@@ -52,6 +54,7 @@ __all__ = [
     "AnswerResult",
     "CadenceChanged",
     "CadenceError",
+    "CadenceInput",
     "CadenceResult",
     "CadenceSpec",
     "CadenceView",
@@ -77,6 +80,7 @@ __all__ = [
     "SlotState",
     "SlotView",
     "StreakNote",
+    "cadence_spec",
     "describe_cadence",
     "weekday_name",
 ]

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import holidays
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
+from bot.core.errors import FieldError, InvalidInput
+
 WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DURATIONS = (15, 30, 45, 60)
 MIN_DURATION, MAX_DURATION = 5, 480
@@ -427,3 +429,88 @@ def parse_weekdays(text: str) -> frozenset[int]:
 def format_weekdays(days: frozenset[int]) -> str:
     names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     return ",".join(names[d] for d in sorted(days))
+
+
+# --- the cadence form's answers ------------------------------------------------------------------
+
+REQUIRED = "schedule.error.required"
+INVALID = "schedule.error.invalid"
+_WEEKS = {"1": 1, "2": 2, "3": 3, "4": 4, "last": -1}
+
+
+@dataclass(frozen=True)
+class CadenceInput:
+    """The cadence form's answers as the person gave them (any surface, unchecked)."""
+
+    frequency: str | None
+    weekday: str | None
+    at: str | None  # "HH:MM"
+    duration: str | None  # minutes
+    timezone: str | None
+    week_of_month: str | None = None  # "1".."4" or "last"; empty means the first
+    starting: str | None = None  # ISO date; empty means from today
+
+
+def _weekday(value: str) -> int:
+    day = int(value)
+    if not 0 <= day <= 6:
+        raise ValueError(value)
+    return day
+
+
+def _form_minutes(value: str) -> int:
+    minutes = int(value)
+    if not MIN_DURATION <= minutes <= MAX_DURATION:
+        raise ValueError(value)
+    return minutes
+
+
+def _zone_name(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(value) from exc
+    return value
+
+
+def cadence_spec(answers: CadenceInput) -> CadenceSpec:
+    """The one check of the cadence form: a CadenceSpec, or InvalidInput naming each field
+    (frequency, weekday, time, duration, timezone, week_of_month, starting)."""
+    errors: list[FieldError] = []
+
+    def need(name: str, raw: str | None, parse: Any) -> Any:
+        if raw in (None, ""):
+            errors.append(FieldError(name, REQUIRED))
+            return None
+        try:
+            return parse(raw)
+        except (ValueError, TypeError):
+            errors.append(FieldError(name, INVALID))
+            return None
+
+    frequency = need("frequency", answers.frequency, Frequency)
+    weekday = need("weekday", answers.weekday, _weekday)
+    at = need("time", answers.at, time.fromisoformat)
+    duration = need("duration", answers.duration, _form_minutes)
+    zone = need("timezone", answers.timezone, _zone_name)
+    week_raw = answers.week_of_month
+    if week_raw not in (None, "") and week_raw not in _WEEKS:
+        errors.append(FieldError("week_of_month", INVALID))
+    week = _WEEKS.get(week_raw or "", 1)
+    starting: date | None = None
+    if answers.starting:
+        try:
+            starting = date.fromisoformat(answers.starting)
+        except ValueError:
+            errors.append(FieldError("starting", INVALID))
+    if errors:
+        raise InvalidInput(errors)
+    return CadenceSpec(
+        frequency=frequency,
+        weekday=weekday,
+        at=at,
+        duration_minutes=duration,
+        timezone=zone,
+        week_of_month=week,
+        starting=starting,
+    )

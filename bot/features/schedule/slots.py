@@ -23,13 +23,16 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.delivery import cancel_pending, enqueue
-from bot.core.errors import NotAllowed
+from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.org import Entry, EntryRule, PairService, PeopleService
 from bot.features.picks import attach_unscheduled_agenda
 from bot.features.schedule.cadence import (
+    INVALID,
     CadenceError,
+    CadenceInput,
     CadenceSpec,
     allowed_at,
+    cadence_spec,
     check_duration,
     fit,
     member_reminder_due,
@@ -324,6 +327,16 @@ class SlotService:
                 now,
                 settings,
             )
+
+    async def save_cadence(
+        self, actor_id: int, pair_id: int, answers: CadenceInput, *, now: datetime
+    ) -> CadenceResult:
+        """The cadence form, checked once here: InvalidInput names the fields to fix."""
+        spec = cadence_spec(answers)
+        try:
+            return await self.set_cadence(actor_id, pair_id, spec, now=now)
+        except CadenceError as error:
+            raise InvalidInput([FieldError("weekday", INVALID)]) from error
 
     async def set_cadence_rule(
         self,
