@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_SLACK_API_URL, Settings, SettingsError, load_settings
+from bot.config import (
+    DEFAULT_MICROSOFT_OPENID_METADATA_URL,
+    DEFAULT_SLACK_API_URL,
+    Settings,
+    SettingsError,
+    load_settings,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -280,3 +286,106 @@ def test_require_slack_passes_with_both(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "secret")
 
     Settings(_env_file=None).require_slack()
+
+
+# --- Microsoft Teams ----------------------------------------------------------------------------
+
+
+def test_microsoft_urls_default_to_the_public_cloud() -> None:
+    settings = Settings(_env_file=None)
+
+    assert settings.microsoft_openid_metadata_url == (
+        "https://login.botframework.com/v1/.well-known/openidconfiguration"
+    )
+    assert settings.microsoft_login_url == "https://login.microsoftonline.com"
+    assert settings.microsoft_graph_url == "https://graph.microsoft.com/v1.0"
+
+
+def test_microsoft_urls_blank_mean_the_default_and_lose_a_trailing_slash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("MICROSOFT_OPENID_METADATA_URL", "")
+    monkeypatch.setenv("MICROSOFT_LOGIN_URL", "https://login.example.test/")
+
+    settings = load_settings()
+
+    assert settings.microsoft_openid_metadata_url == DEFAULT_MICROSOFT_OPENID_METADATA_URL
+    assert settings.microsoft_login_url == "https://login.example.test"
+
+
+def test_a_microsoft_url_that_is_not_a_url_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MICROSOFT_LOGIN_URL", "login.microsoftonline.com")
+
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+
+    assert "MICROSOFT_LOGIN_URL" in str(caught.value)
+
+
+def test_require_teams_names_what_is_missing_for_teams(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MICROSOFT_APP_ID", "app-id")
+
+    with pytest.raises(SettingsError) as caught:
+        Settings(_env_file=None).require_teams()
+
+    first_line = str(caught.value).splitlines()[0]
+    assert "MICROSOFT_APP_PASSWORD" in first_line
+    assert "MICROSOFT_APP_ID" not in first_line
+    assert "Teams" in first_line
+
+
+def test_require_teams_passes_without_a_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A multi-tenant bot has no tenant of its own.
+    monkeypatch.setenv("MICROSOFT_APP_ID", "app-id")
+    monkeypatch.setenv("MICROSOFT_APP_PASSWORD", "secret")
+
+    Settings(_env_file=None).require_teams()
+
+
+@pytest.mark.parametrize(
+    ("env", "platforms"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}, ("slack",)),
+        ({"MICROSOFT_APP_ID": "a", "MICROSOFT_APP_PASSWORD": "p"}, ("teams",)),
+        (
+            {
+                "SLACK_BOT_TOKEN": "xoxb-1",
+                "SLACK_SIGNING_SECRET": "s",
+                "MICROSOFT_APP_ID": "a",
+                "MICROSOFT_APP_PASSWORD": "p",
+            },
+            ("slack", "teams"),
+        ),
+    ],
+)
+def test_require_serving_serves_each_configured_platform(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], platforms: tuple[str, ...]
+) -> None:
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+
+    assert Settings(_env_file=None).require_serving() == platforms
+
+
+def test_require_serving_with_nothing_names_both_platforms() -> None:
+    with pytest.raises(SettingsError) as caught:
+        Settings(_env_file=None).require_serving()
+
+    message = str(caught.value)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "MICROSOFT_APP_ID"):
+        assert name in message
+    assert "make demo" in message
+
+
+def test_require_serving_refuses_half_a_platform_beside_a_whole_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Slack complete, Teams started: the missing Teams setting is an error, not ignored.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    monkeypatch.setenv("MICROSOFT_APP_ID", "a")
+
+    with pytest.raises(SettingsError) as caught:
+        Settings(_env_file=None).require_serving()
+
+    assert "MICROSOFT_APP_PASSWORD" in str(caught.value).splitlines()[0]
