@@ -9,7 +9,7 @@ import asyncio
 import gc
 import logging
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
@@ -37,6 +37,9 @@ from handlers.slack.signature import has_plain_timestamp
 from scheduler import TickScheduler, build_scheduler
 from storage.db import Database
 from storage.migrate import upgrade
+
+if TYPE_CHECKING:
+    from handlers.teams import TeamsEndpoint
 
 logger = logging.getLogger("oneonone")
 
@@ -93,11 +96,16 @@ def describe_server_metrics(metrics: Metrics) -> None:
     metrics.describe("oneonone_errors_total", "Failures handled, by kind", labels=("kind",))
 
 
-def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
-    to_bolt_request = handlers.slack.middleware.request_builder(slack_app, services)
+def build_web_app(
+    services: Services, slack_app: AsyncApp | None, teams: TeamsEndpoint | None = None
+) -> web.Application:
+    """The one server: each configured platform's route, health and metrics."""
     describe_server_metrics(services.metrics)
+    if slack_app is not None:
+        to_bolt_request = handlers.slack.middleware.request_builder(slack_app, services)
 
     async def slack_events(request: web.Request) -> web.Response:
+        assert slack_app is not None
         services.metrics.inc("oneonone_slack_requests_total")
         if not has_plain_timestamp(request.headers):
             services.metrics.inc("oneonone_slack_rejected_total")
@@ -136,7 +144,10 @@ def build_web_app(services: Services, slack_app: AsyncApp) -> web.Application:
         )
 
     web_app = web.Application(client_max_size=1024 * 1024)
-    web_app.router.add_post("/slack/events", slack_events)
+    if slack_app is not None:
+        web_app.router.add_post("/slack/events", slack_events)
+    if teams is not None:
+        web_app.router.add_post("/api/messages", teams.handle)
     web_app.router.add_get("/healthz", healthz)
     web_app.router.add_get("/metrics", metrics)
     return web_app
@@ -147,10 +158,11 @@ class Runtime:
     settings: Settings
     db: Database
     services: Services
-    slack_app: AsyncApp
+    slack_app: AsyncApp | None
     web_app: web.Application
     scheduler: TickScheduler
     http: aiohttp.ClientSession | None = None
+    teams: TeamsEndpoint | None = None
     runner: web.AppRunner | None = None
     port: int | None = None
 
@@ -244,13 +256,27 @@ async def build_core(
 
 
 async def build_runtime(
-    settings: Settings, *, migrate: bool = True, clock: Clock | None = None
+    settings: Settings,
+    *,
+    migrate: bool = True,
+    clock: Clock | None = None,
+    teams_ca_file: str | None = None,
 ) -> Runtime:
+    """Serves each platform whose settings are there (`Settings.require_serving` checks them).
+    `teams_ca_file`: the only CA trusted for the Teams login service (the local stand-in's)."""
     http = aiohttp.ClientSession()
     services = await build_core(settings, migrate=migrate, http=http, clock=clock)
     db = services.db
-    slack_app = build_slack_app(settings, services, http=http)
-    web_app = build_web_app(services, slack_app)
+    slack_app = build_slack_app(settings, services, http=http) if settings.slack_wanted else None
+    teams = None
+    if settings.teams_wanted:
+        # Imported here: botbuilder loads only where Teams is served.
+        from handlers.teams import build_teams_endpoint
+
+        teams = build_teams_endpoint(
+            settings, default_locale=settings.oneonone_locale, ca_file=teams_ca_file
+        )
+    web_app = build_web_app(services, slack_app, teams)
     scheduler = build_scheduler(
         services.tick, services.clock, interval_seconds=settings.oneonone_tick_seconds
     )
@@ -262,4 +288,5 @@ async def build_runtime(
         web_app=web_app,
         scheduler=scheduler,
         http=http,
+        teams=teams,
     )

@@ -63,23 +63,33 @@ def serve(verbose: Annotated[bool, typer.Option("--verbose", "-v")] = False) -> 
     """Serve Slack (and Teams) on one HTTP server, with the scheduler."""
     settings = _settings()
     try:
-        settings.require_slack()
+        platforms = settings.require_serving()
     except SettingsError as exc:
         err.print(str(exc))
         raise typer.Exit(2) from exc
     _logging(verbose)
-    asyncio.run(_serve(settings))
+    asyncio.run(_serve(settings, platforms))
 
 
-async def _serve(settings: Settings) -> None:
+async def _serve(settings: Settings, platforms: tuple[str, ...]) -> None:
     from bot.app import build_runtime, freeze_start_up_objects
 
     runtime = await build_runtime(settings)
-    await runtime.start()
+    # Reminders and digests go out through Slack only for now: without Slack the tick would
+    # claim them and fail each one for good, so it waits until Slack is configured.
+    await runtime.start(with_scheduler="slack" in platforms)
     freeze_start_up_objects()
+    routes = {"slack": "POST /slack/events", "teams": "POST /api/messages"}
     logging.getLogger("oneonone").info(
-        "listening on %s:%s (POST /slack/events, GET /healthz)", settings.host, runtime.port
+        "listening on %s:%s (%s, GET /healthz)",
+        settings.host,
+        runtime.port,
+        ", ".join(routes[p] for p in platforms),
     )
+    if "slack" not in platforms:
+        logging.getLogger("oneonone").warning(
+            "Slack is not configured: the scheduler is off (reminders are sent through Slack)"
+        )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

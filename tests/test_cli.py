@@ -108,6 +108,21 @@ def test_serve_reads_slack_settings_from_dotenv_before_complaining(
     assert "SLACK_BOT_TOKEN" not in first
 
 
+def test_serve_with_half_the_teams_settings_says_what_teams_needs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Teams alone is a valid thing to serve, so no Slack complaint: only what Teams lacks.
+    monkeypatch.setenv("MICROSOFT_APP_ID", "app-id")
+
+    result = run("serve")
+
+    assert result.exit_code == 2, text(result)
+    first = _ANSI.sub("", result.output).strip().splitlines()[0]
+    assert "MICROSOFT_APP_PASSWORD" in first
+    assert "Teams" in first
+    assert "SLACK_BOT_TOKEN" not in text(result)
+
+
 def test_bad_setting_with_brackets_is_reported_not_crashed(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
