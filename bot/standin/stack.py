@@ -1,4 +1,5 @@
-"""The whole product on one machine: the real server against the Slack stand-in.
+"""The whole product on one machine: the real server against the Slack stand-in (and, when
+asked, the Teams stand-in).
 
 Used by the end-to-end tests, `oneonone demo` and the benchmarks, so all three exercise the
 same wiring as `oneonone serve`.
@@ -17,6 +18,7 @@ from bot.core.clock import Clock, SystemClock
 from bot.features.org import ImportReport, import_org
 from bot.standin.driver import SlackDriver
 from bot.standin.slack_api import SlackStandin
+from bot.standin.teams import TeamsDriver, TeamsStandin
 
 SIGNING_SECRET = "standin-signing-secret"
 
@@ -30,6 +32,8 @@ class LocalStack:
         timezone: str = "Asia/Tokyo",
         with_scheduler: bool = False,
         clock: Clock | None = None,
+        slack: bool = True,
+        teams: bool = False,
     ) -> None:
         self.database_url = database_url
         # The server and the Slack stand-in read one clock (tests give one that does not
@@ -39,8 +43,13 @@ class LocalStack:
         self.timezone = timezone
         self.with_scheduler = with_scheduler
         self.standin = SlackStandin(clock=self.clock)
+        self.slack = slack
+        # Teams tokens are checked against the machine's own clock (inside PyJWT), so the Teams
+        # stand-in issues them on that clock, not on the stack's.
+        self.teams: TeamsStandin | None = TeamsStandin() if teams else None
         self._runtime: Runtime | None = None
         self._driver: SlackDriver | None = None
+        self._teams_driver: TeamsDriver | None = None
 
     @property
     def runtime(self) -> Runtime:
@@ -52,10 +61,24 @@ class LocalStack:
         assert self._driver is not None, "LocalStack not started"
         return self._driver
 
+    @property
+    def teams_driver(self) -> TeamsDriver:
+        assert self._teams_driver is not None, "LocalStack not started with teams=True"
+        return self._teams_driver
+
     def settings(self) -> Settings:
-        return Settings(
-            slack_bot_token=self.standin.token,
-            slack_signing_secret=SIGNING_SECRET,
+        teams: dict[str, str] = {}
+        if self.teams is not None:
+            teams = {
+                "microsoft_app_id": self.teams.app_id,
+                "microsoft_app_password": self.teams.app_password,
+                "microsoft_app_tenant_id": self.teams.tenant_id,
+                "microsoft_openid_metadata_url": self.teams.openid_metadata_url,
+                "microsoft_login_url": self.teams.login_url,
+            }
+        settings = Settings(
+            slack_bot_token=self.standin.token if self.slack else "",
+            slack_signing_secret=SIGNING_SECRET if self.slack else "",
             slack_api_url=self.standin.api_url,
             database_url=self.database_url,
             host="127.0.0.1",
@@ -64,21 +87,34 @@ class LocalStack:
             oneonone_timezone=self.timezone,
             _env_file=None,
         )
+        return settings.model_copy(update=teams)
 
     async def start(self) -> None:
         await self.standin.start()
-        self._runtime = await build_runtime(self.settings(), clock=self.clock)
+        if self.teams is not None:
+            await self.teams.start()
+        self._runtime = await build_runtime(
+            self.settings(),
+            clock=self.clock,
+            teams_ca_file=self.teams.ca_file if self.teams is not None else None,
+        )
         await self._runtime.start(with_scheduler=self.with_scheduler)
         self._driver = SlackDriver(
             f"{self._runtime.base_url}/slack/events", SIGNING_SECRET, standin=self.standin
         )
+        if self.teams is not None:
+            self._teams_driver = TeamsDriver(f"{self._runtime.base_url}/api/messages", self.teams)
 
     async def stop(self) -> None:
+        if self._teams_driver is not None:
+            await self._teams_driver.close()
         if self._driver is not None:
             await self._driver.close()
         if self._runtime is not None:
             await self._runtime.stop()
         await self.standin.stop()
+        if self.teams is not None:
+            await self.teams.stop()
 
     async def __aenter__(self) -> Self:
         await self.start()
