@@ -13,6 +13,7 @@ import json
 import logging
 from typing import Any
 
+import requests
 from aiohttp import web
 from botbuilder.core import ActivityHandler, serializer_helper
 from botbuilder.integration.aiohttp import (
@@ -66,7 +67,8 @@ class TeamsEndpoint:
             # botbuilder fetches the signing keys with blocking `requests` calls; they run in a
             # worker thread (with a loop of its own) so the server keeps answering meanwhile.
             result = await asyncio.to_thread(_authenticate, self._authentication, activity, header)
-        except OSError as exc:
+        except requests.RequestException as exc:
+            # The published keys could not be fetched: not the sender's fault.
             logger.warning("teams: could not check an activity's token (%s)", _reason(exc, header))
             return web.Response(status=503)
         except Exception as exc:
@@ -91,6 +93,9 @@ def _authenticate(
 
 def _reason(exc: BaseException, header: str) -> str:
     """The failure's kind and message, never the token itself."""
+    if isinstance(exc, IndexError):
+        # botbuilder's way of saying that no published key has the token's key id.
+        return "no published signing key has the token's key id"
     message = str(exc)
     for part in header.split():
         if len(part) > 16:
