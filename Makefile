@@ -10,7 +10,7 @@ help:
 	@echo "make demo   - a full 1on1 cycle on a local Slack stand-in (no accounts needed)"
 	@echo "make test   - lint, types and all tests (SQLite and PostgreSQL)"
 	@echo "make test-clock - the tests with the clock moved (needs faketime)"
-	@echo "make run    - serve for real (needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)"
+	@echo "make run    - serve for real (needs the Slack settings, the Teams settings or both)"
 	@echo "make bench  - benchmarks"
 
 $(STAMP): pyproject.toml
