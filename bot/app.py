@@ -31,6 +31,7 @@ from bot.features.org import ensure_builtin_catalog
 from bot.features.tips import ensure_starter_tips
 from bot.logs import quiet
 from bot.metrics import Metrics
+from handlers.slack.authorization import single_workspace
 from handlers.slack.messenger import SlackMessenger
 from handlers.slack.schedule import PausingRateLimitHandler
 from handlers.slack.signature import has_plain_timestamp
@@ -52,11 +53,12 @@ def build_slack_client(
     *,
     rate_limit: AsyncRateLimitErrorRetryHandler | None = None,
     http: aiohttp.ClientSession | None = None,
+    with_token: bool = True,
 ) -> AsyncWebClient:
     # slack_sdk retries only connection errors by default; Slack asks clients to honour
     # Retry-After on 429, and a 5xx deserves a second try with backoff.
     return AsyncWebClient(
-        token=settings.slack_bot_token,
+        token=settings.slack_bot_token if with_token else None,
         base_url=settings.slack_api_url,
         # One pooled session: without it every call opens a new (TLS) connection.
         session=http,
@@ -71,11 +73,17 @@ def build_slack_client(
 def build_slack_app(
     settings: Settings, services: Services, *, http: aiohttp.ClientSession | None = None
 ) -> AsyncApp:
+    client = build_slack_client(settings, http=http)
     app = AsyncApp(
-        client=build_slack_client(settings, http=http),
+        client=build_slack_client(settings, http=http, with_token=False),
         signing_secret=settings.slack_signing_secret,
+        # auth.test failing must fail the request, so Slack resends its event (see there).
+        authorize=single_workspace(client),
         raise_error_for_unhandled_request=False,
     )
+    # Given after Bolt's set-up, which would otherwise warn that the token is ignored: each
+    # request's client gets it from `authorize`; app.client serves the Directory.
+    app.client.token = settings.slack_bot_token
     handlers.slack.register(app, services)
     # Bolt gave its loggers the root's level just now; wire traces stay quiet (bot/logs.py).
     quiet()

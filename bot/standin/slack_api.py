@@ -473,6 +473,10 @@ class SlackStandin:
         else:
             self._caps[method] = _Bucket(per_second, max(1.0, per_second), time.monotonic())
 
+    def clear_faults(self) -> None:
+        """Every failure still queued is dropped: the API is healthy again."""
+        self._faults.clear()
+
     def _add_fault(self, method: str, fault: _Fault) -> None:
         if fault.remaining > 0:
             self._faults.setdefault(method, []).append(fault)
