@@ -4,7 +4,9 @@ Producers enqueue rows under a unique key (inserting the same key twice is a no-
 claims due rows with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer
 at a time anyway), sends them outside any transaction, and records the outcome. A process that
 dies after claiming leaves the lease to expire, and another pass sends the row then: at most
-the few rows in flight at a crash can go out twice, none is lost. A process restarted on the
+the few rows in flight at a crash can go out twice, none is lost. The lease is short (a
+minute) and a live worker renews it while its sends are under way, so a dead replica's claims
+pass to the others within a minute however long a batch takes. A process restarted on the
 same host does not wait for the lease: it frees the rows of its dead predecessors at once.
 
 The hot path of every pass is one range scan of `ix_delivery_status_due_at`: rows that are not
@@ -37,8 +39,9 @@ from storage.models import Delivery, DeliveryStatus
 
 logger = logging.getLogger("oneonone.delivery")
 
-# A claimed row not marked sent within this long is taken to be orphaned by a dead process.
-LEASE = timedelta(minutes=5)
+# A claimed row not marked sent within this long is taken to be orphaned by a dead process;
+# the worker holding it renews it every quarter of this while it works.
+LEASE = timedelta(minutes=1)
 MAX_ATTEMPTS = 6
 CLAIM_BATCH = 100
 SEND_CONCURRENCY = 8
@@ -54,6 +57,13 @@ def backoff(attempts: int) -> timedelta:
 
 def wall_clock() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass
+class _Held:
+    """When a batch's lease was last stamped (monotonic seconds), by claim or renewal."""
+
+    since: float
 
 
 class _LeaseRunningOut(Exception):
@@ -446,11 +456,11 @@ class DeliveryLedger:
         def clock() -> datetime:
             return now + timedelta(seconds=time.monotonic() - started)
 
-        async def one(delivery: Delivery, claimed: float) -> str:
+        async def one(delivery: Delivery, held: _Held) -> str:
             async with gate:
                 try:
-                    self._check_lease(claimed)
-                    return await self._send_one(delivery, clock(), senders, claimed)
+                    self._check_lease(held)
+                    return await self._send_one(delivery, clock(), senders, held)
                 except _LeaseRunningOut:
                     # Held up so long that the lease is running out: let it be claimed again
                     # rather than risk a second worker sending it alongside us.
@@ -461,8 +471,15 @@ class DeliveryLedger:
             batch = await self.claim(clock())
             if not batch:
                 break
-            claimed = time.monotonic()
-            for result in await asyncio.gather(*(one(d, claimed) for d in batch)):
+            held = _Held(time.monotonic())
+            renewing = asyncio.create_task(self._keep_leased(batch, held))
+            try:
+                results = await asyncio.gather(*(one(d, held) for d in batch))
+            finally:
+                renewing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await renewing
+            for result in results:
                 counts[result] = counts.get(result, 0) + 1
             if len(batch) < self.claim_batch:
                 break
@@ -474,18 +491,51 @@ class DeliveryLedger:
             cancelled=counts.get("cancelled", 0),
         )
 
-    def _check_lease(self, claimed: float) -> None:
-        if time.monotonic() - claimed > self.lease.total_seconds() / 2:
+    def _check_lease(self, held: _Held) -> None:
+        if time.monotonic() - held.since > self.lease.total_seconds() / 2:
             raise _LeaseRunningOut
 
+    async def _keep_leased(self, batch: Sequence[Delivery], held: _Held) -> None:
+        """Renew the lease of the batch's rows still in hand, every quarter lease, until the
+        batch is done. A renewal that fails leaves `held` as it was: the sends stop once half
+        the lease is gone, before another worker may take the rows."""
+        period = self.lease.total_seconds() / 4
+        if period <= 0:
+            return
+        ids = [d.id for d in batch if d.id is not None]
+        while True:
+            await asyncio.sleep(period)
+            started = time.monotonic()
+            try:
+                await self.renew(ids)
+            except Exception as exc:
+                logger.warning(
+                    "could not renew the lease of %d deliveries (%s)", len(ids), type(exc).__name__
+                )
+            else:
+                held.since = started
+
+    async def renew(self, ids: Sequence[int]) -> None:
+        """Stamp this worker's claims on these rows (those still pending) with the time."""
+        async with self._db.write() as session:
+            await session.exec(
+                sa.update(Delivery)
+                .where(
+                    col(Delivery.id).in_(ids),
+                    col(Delivery.claimed_by) == self.worker_id,
+                    col(Delivery.status) == DeliveryStatus.pending,
+                )
+                .values(claimed_at=self.wall())
+            )
+
     async def _attempt(
-        self, delivery: Delivery, now: datetime, sender: DeliverySender, claimed: float
+        self, delivery: Delivery, now: datetime, sender: DeliverySender, held: _Held
     ) -> None:
         """One send, waiting out rate limits together with every other send of the process;
         the lease is checked again after every wait."""
         for _ in range(RATE_LIMIT_RETRIES):
             await self.gate.wait()
-            self._check_lease(claimed)
+            self._check_lease(held)
             try:
                 await sender.send(delivery, now)
                 return
@@ -495,7 +545,7 @@ class DeliveryLedger:
                 self.gate.pause(error.retry_after)
                 self._metrics.inc("oneonone_delivery_rate_limited_total")
         await self.gate.wait()
-        self._check_lease(claimed)
+        self._check_lease(held)
         await sender.send(delivery, now)
 
     async def _send_one(
@@ -503,7 +553,7 @@ class DeliveryLedger:
         delivery: Delivery,
         now: datetime,
         senders: Mapping[str, DeliverySender],
-        claimed: float,
+        held: _Held,
     ) -> str:
         assert delivery.id is not None
         sender = senders.get(delivery.kind)
@@ -511,7 +561,7 @@ class DeliveryLedger:
         try:
             if sender is None:
                 raise DeliveryFailed(f"no_sender:{kind}", permanent=True)
-            await self._attempt(delivery, now, sender, claimed)
+            await self._attempt(delivery, now, sender, held)
         except _LeaseRunningOut:
             raise
         except DeliveryDeferred as deferred:

@@ -167,8 +167,11 @@ async def test_an_expired_lease_is_claimed_again(db: Database) -> None:
     pid = await person(db)
     await add(db, pid, ["k"])
     wall = [NOW]
-    first = ledger_of(db, wall=lambda: wall[0])
-    second = DeliveryLedger(db, Metrics(), worker_id=worker("other"), wall=lambda: wall[0])
+    lease = timedelta(minutes=5)
+    first = ledger_of(db, wall=lambda: wall[0], lease=lease)
+    second = DeliveryLedger(
+        db, Metrics(), worker_id=worker("other"), wall=lambda: wall[0], lease=lease
+    )
 
     assert len(await first.claim(NOW)) == 1
     wall[0] = NOW + timedelta(minutes=4)
@@ -464,12 +467,65 @@ async def test_the_first_tick_releases_orphans_and_sends_them(db: Database) -> N
     assert sender.sent == ["k"]
 
 
-async def test_a_send_held_up_by_rate_limits_past_half_its_lease_is_given_back(
+async def test_a_dead_workers_claims_pass_to_another_within_a_minute(db: Database) -> None:
+    pid = await person(db)
+    await add(db, pid, ["k"])
+    wall = [NOW]
+    dead = DeliveryLedger(db, Metrics(), worker_id="elsewhere:1:dead", wall=lambda: wall[0])
+    other = ledger_of(db, wall=lambda: wall[0])
+
+    assert len(await dead.claim(NOW)) == 1  # ...and then it is killed: it renews nothing
+    wall[0] = NOW + timedelta(seconds=50)
+    assert await other.claim(NOW) == []
+    wall[0] = NOW + timedelta(seconds=61)
+    assert [d.key for d in await other.claim(NOW)] == ["k"]
+
+
+async def test_a_live_worker_renews_its_lease_while_a_slow_send_is_under_way(
     db: Database,
 ) -> None:
     pid = await person(db)
     await add(db, pid, ["k"])
+    lease, wall = timedelta(seconds=0.4), clock_from(NOW)
+    ledger = ledger_of(db, lease=lease, wall=wall)
+    other = DeliveryLedger(db, Metrics(), worker_id=worker("other"), lease=lease, wall=wall)
+    sending, finish = asyncio.Event(), asyncio.Event()
+    stolen: list[str] = []
+
+    class Slow(Recorder):
+        async def send(self, delivery: Delivery, now: datetime) -> None:
+            sending.set()
+            await finish.wait()
+            await super().send(delivery, now)
+
+    sender = Slow()
+    task = asyncio.create_task(ledger.send_due(NOW, {"test": sender}))
+    await sending.wait()
+    # Three leases long, another worker keeps looking: the row stays this worker's.
+    for _ in range(12):
+        await asyncio.sleep(0.1)
+        stolen += [d.key for d in await other.claim(NOW)]
+    finish.set()
+    outcome = await task
+
+    assert stolen == []
+    assert outcome.sent == 1
+    assert sender.sent == ["k"]
+
+
+async def test_a_send_held_up_by_rate_limits_past_half_its_lease_is_given_back(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pid = await person(db)
+    await add(db, pid, ["k"])
     ledger = ledger_of(db, lease=timedelta(seconds=0.2))
+
+    async def database_away(ids: Sequence[int]) -> None:
+        raise OSError("the database is away")
+
+    # The lease cannot be renewed, so the worker gives the row back rather than risk a
+    # second worker sending it alongside.
+    monkeypatch.setattr(ledger, "renew", database_away)
     sender = Recorder(fail={"k": DeliveryFailed("ratelimited", permanent=False, retry_after=0.3)})
 
     outcome = await ledger.send_due(NOW, {"test": sender})
