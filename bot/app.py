@@ -33,6 +33,7 @@ from bot.logs import quiet
 from bot.metrics import Metrics
 from handlers.slack.authorization import single_workspace
 from handlers.slack.messenger import SlackMessenger
+from handlers.slack.replay import ReplayGuard
 from handlers.slack.schedule import PausingRateLimitHandler
 from handlers.slack.signature import has_plain_timestamp
 from scheduler import TickScheduler, build_scheduler
@@ -105,12 +106,17 @@ def describe_server_metrics(metrics: Metrics) -> None:
 
 
 def build_web_app(
-    services: Services, slack_app: AsyncApp | None, teams: TeamsEndpoint | None = None
+    services: Services,
+    slack_app: AsyncApp | None,
+    teams: TeamsEndpoint | None = None,
+    *,
+    slack_signing_secret: str = "",
 ) -> web.Application:
     """The one server: each configured platform's route, health and metrics."""
     describe_server_metrics(services.metrics)
     if slack_app is not None:
         to_bolt_request = handlers.slack.middleware.request_builder(slack_app, services)
+    replays = ReplayGuard(slack_signing_secret, services.events) if slack_signing_secret else None
 
     async def slack_events(request: web.Request) -> web.Response:
         assert slack_app is not None
@@ -130,6 +136,10 @@ def build_web_app(
             # not our error.
             logger.info("a client went away before its request arrived")
             return web.Response(status=400)
+        if replays is not None and await replays.seen_before(
+            await request.read(), request.headers, services.clock.now()
+        ):
+            return web.Response(status=200)  # answered the first time it came
         bolt_response = await slack_app.async_dispatch(bolt_request)
         if bolt_response.status == 401:
             services.metrics.inc("oneonone_slack_rejected_total")
@@ -284,7 +294,9 @@ async def build_runtime(
         teams = build_teams_endpoint(
             settings, default_locale=settings.oneonone_locale, ca_file=teams_ca_file
         )
-    web_app = build_web_app(services, slack_app, teams)
+    web_app = build_web_app(
+        services, slack_app, teams, slack_signing_secret=settings.slack_signing_secret
+    )
     scheduler = build_scheduler(
         services.tick, services.clock, interval_seconds=settings.oneonone_tick_seconds
     )
