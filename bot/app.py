@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST
-from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -32,10 +31,9 @@ from bot.features.tips import ensure_starter_tips
 from bot.logs import quiet
 from bot.metrics import Metrics
 from handlers.slack.authorization import single_workspace
+from handlers.slack.endpoint import SlackEndpoint
 from handlers.slack.messenger import SlackMessenger
-from handlers.slack.replay import ReplayGuard
 from handlers.slack.schedule import PausingRateLimitHandler
-from handlers.slack.signature import has_plain_timestamp
 from scheduler import TickScheduler, build_scheduler
 from storage.db import Database
 from storage.migrate import upgrade
@@ -46,7 +44,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger("oneonone")
 
 HEALTH_TIMEOUT_SECONDS = 1.0
-BODY_READ_SECONDS = 10.0
 
 
 def build_slack_client(
@@ -114,36 +111,11 @@ def build_web_app(
 ) -> web.Application:
     """The one server: each configured platform's route, health and metrics."""
     describe_server_metrics(services.metrics)
-    if slack_app is not None:
-        to_bolt_request = handlers.slack.middleware.request_builder(slack_app, services)
-    replays = ReplayGuard(slack_signing_secret, services.events) if slack_signing_secret else None
-
-    async def slack_events(request: web.Request) -> web.Response:
-        assert slack_app is not None
-        services.metrics.inc("oneonone_slack_requests_total")
-        if not has_plain_timestamp(request.headers):
-            services.metrics.inc("oneonone_slack_rejected_total")
-            return web.json_response({"error": "invalid request"}, status=401)
-        try:
-            # Slack sends a body at once; a client that trickles one is cut off, not waited for.
-            async with asyncio.timeout(BODY_READ_SECONDS):
-                bolt_request = await to_bolt_request(request)
-        except TimeoutError:
-            logger.info("a request body did not arrive within %.0f s", BODY_READ_SECONDS)
-            return web.json_response({"error": "request timeout"}, status=408)
-        except ConnectionResetError:
-            # The client went away mid-request: nobody is waiting for an answer, and it is
-            # not our error.
-            logger.info("a client went away before its request arrived")
-            return web.Response(status=400)
-        if replays is not None and await replays.seen_before(
-            await request.read(), request.headers, services.clock.now()
-        ):
-            return web.Response(status=200)  # answered the first time it came
-        bolt_response = await slack_app.async_dispatch(bolt_request)
-        if bolt_response.status == 401:
-            services.metrics.inc("oneonone_slack_rejected_total")
-        return await to_aiohttp_response(bolt_response)
+    slack = (
+        SlackEndpoint(slack_app, services, slack_signing_secret)
+        if slack_app is not None and slack_signing_secret
+        else None
+    )
 
     async def healthz(_: web.Request) -> web.Response:
         try:
@@ -162,8 +134,8 @@ def build_web_app(
         )
 
     web_app = web.Application(client_max_size=1024 * 1024)
-    if slack_app is not None:
-        web_app.router.add_post("/slack/events", slack_events)
+    if slack is not None:
+        web_app.router.add_post("/slack/events", slack.handle)
     if teams is not None:
         web_app.router.add_post("/api/messages", teams.handle)
     web_app.router.add_get("/healthz", healthz)

@@ -16,9 +16,7 @@ from urllib.parse import parse_qs
 from slack_sdk.signature import SignatureVerifier
 
 from bot.core.events import EventLedger
-
-SIGNATURE_HEADER = "X-Slack-Signature"
-TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
+from handlers.slack.signature import SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 
 class ReplayGuard:

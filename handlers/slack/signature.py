@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 TIMESTAMP_HEADER = "X-Slack-Request-Timestamp"
+SIGNATURE_HEADER = "X-Slack-Signature"
 
 
 def has_plain_timestamp(headers: Mapping[str, str]) -> bool:

@@ -20,10 +20,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 from sqlalchemy.exc import OperationalError
 from sqlmodel import select
 
-from bot import app as app_module
 from bot.app import build_web_app
 from bot.container import build_services
 from bot.standin.stack import LocalStack
+from handlers.slack import endpoint
 from handlers.slack.messenger import SlackMessenger
 from storage.db import SQLITE_POOL_SIZE, Database
 from storage.models import ProcessedEvent
@@ -154,7 +154,7 @@ async def test_healthz_gives_up_on_a_database_that_does_not_answer_within_a_seco
 async def test_slow_and_vanishing_clients_are_cut_off_quietly(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(app_module, "BODY_READ_SECONDS", 0.5)
+    monkeypatch.setattr(endpoint, "BODY_READ_SECONDS", 0.5)
     head = (
         b"POST /slack/events HTTP/1.1\r\nHost: bot\r\nContent-Type: application/json\r\n"
         b'Content-Length: 1000\r\nX-Slack-Request-Timestamp: 1700000000\r\n\r\n{"a":'
@@ -318,3 +318,20 @@ async def test_database_briefly_away_gets_a_clear_message_and_serving_continues(
     await org.driver.app_home_opened(MEMBER_TANAKA)
     await org.standin.wait_for("views.publish")
     assert "田中 翔太" in _texts(org.standin.home_tabs[MEMBER_TANAKA])
+
+
+async def test_a_signed_request_bolt_could_not_read_gets_a_quiet_200(
+    stack: LocalStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    odd = {"type": "block_actions", "team": ["T0"], "user": {"id": 7}, "actions": "x"}
+    body = ("payload=" + json.dumps(odd)).encode()
+
+    signed = await stack.driver.post(body, "application/x-www-form-urlencoded")
+    unsigned = await stack.driver.post(
+        body, "application/x-www-form-urlencoded", signature="v0=" + "0" * 64
+    )
+
+    assert signed.status == 200
+    assert unsigned.status == 401  # unsigned stays refused, whatever its shape
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    assert any("not readable" in r.getMessage() for r in caplog.records)
