@@ -17,7 +17,7 @@ from bot.features.schedule.slots import CadenceResult
 from bot.ports import DeliveryFailed
 from storage.db import Database
 from storage.models import Person
-from tests.services.test_tips import FakeMessenger
+from tests.fakes import FakeMessenger
 
 SPEC = CadenceSpec(
     frequency=Frequency.weekly,

@@ -3,34 +3,18 @@ Messenger, so every surface tells the leader the same way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.core.message import Button, Note, Text, present
 from bot.features.org import PairService, PeopleService
 from bot.features.picks import LeaderPicksNotice, PickInput, PicksService
 from bot.metrics import Metrics
-from bot.ports import SLACK, DeliveryFailed, MessageRef, Notice
+from bot.ports import SLACK, MessageRef
 from storage.db import Database
 from storage.models import Pair, Person
-from tests.services.test_tips import FakeMessenger
+from tests.fakes import FakeMessenger
 
 NOW = datetime(2031, 5, 14, 3, 0, tzinfo=UTC)
-
-
-@dataclass
-class FlakyMessenger(FakeMessenger):
-    """Fails the first `failures` direct messages."""
-
-    failures: int = 0
-    tried: list[Notice] = field(default_factory=list)
-
-    async def send(self, person: Person, notice: Notice) -> MessageRef:
-        self.tried.append(notice)
-        if self.failures:
-            self.failures -= 1
-            raise DeliveryFailed("ratelimited", permanent=False)
-        return await super().send(person, notice)
 
 
 async def _setup(db: Database, messenger: FakeMessenger) -> tuple[PicksService, Metrics, int, int]:
@@ -74,7 +58,8 @@ async def test_the_first_save_sends_one_notice_and_later_saves_update_it(db: Dat
 
 
 async def test_a_notice_that_failed_is_sent_with_the_next_save(db: Database) -> None:
-    messenger = FlakyMessenger(failures=1)
+    messenger = FakeMessenger()
+    messenger.fail("send", "ratelimited")
     picks, metrics, member, pair = await _setup(db, messenger)
 
     await picks.tell_leader(await picks.save(member, pair, _free("career"), now=NOW))

@@ -7,8 +7,7 @@ Every test here runs on SQLite and on PostgreSQL (`db` fixture), so both search 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
@@ -36,44 +35,11 @@ from bot.features.tips.service import (
 )
 from bot.features.tips.starter import STARTER_TIPS, ensure_starter_tips
 from bot.features.tips.weekly import latest_week
-from bot.ports import SLACK, DeliveryFailed, MessageRef, Notice
 from storage.db import Database
 from storage.models import Pair, Person, Role, Tip, TipGram
+from tests.fakes import FakeMessenger
 
 NOW = datetime(2031, 5, 14, 3, 0, tzinfo=UTC)
-
-
-@dataclass
-class FakeMessenger:
-    """Records what the service sends; `fail_posts` makes channel posts fail with a code."""
-
-    posts: list[tuple[str, Notice]] = field(default_factory=list)
-    sent: list[tuple[int | None, Notice]] = field(default_factory=list)
-    updates: list[tuple[MessageRef, Notice]] = field(default_factory=list)
-    deleted: list[MessageRef] = field(default_factory=list)
-    fail_posts: str | None = None
-
-    async def send(self, person: Person, notice: Notice) -> MessageRef:
-        self.sent.append((person.id, notice))
-        return MessageRef(SLACK, "D0", f"{len(self.sent)}.0")
-
-    async def post(
-        self, conversation: str, notice: Notice, *, locale: str, thread: MessageRef | None = None
-    ) -> MessageRef:
-        if self.fail_posts:
-            raise DeliveryFailed(self.fail_posts, permanent=True)
-        await asyncio.sleep(0)  # a real post yields to other tasks
-        self.posts.append((conversation, notice))
-        return MessageRef(SLACK, conversation, f"{len(self.posts)}.0")
-
-    async def update(self, ref: MessageRef, notice: Notice, *, locale: str, timezone: str) -> None:
-        self.updates.append((ref, notice))
-
-    async def delete(self, ref: MessageRef) -> None:
-        self.deleted.append(ref)
-
-    async def open_group(self, people: Sequence[Person]) -> str:
-        return "G0"
 
 
 @dataclass
@@ -382,9 +348,9 @@ async def test_share_failures_keep_the_tip(db: Database) -> None:
     assert await org.service.share(tip, now=NOW) is ShareOutcome.no_channel
 
     org.service = TipsService(db, org.messenger, org.service._people, default_channel="CX")
-    org.messenger.fail_posts = "not_in_channel"
+    org.messenger.fail("post", "not_in_channel", permanent=True)
     assert await org.service.share(tip, now=NOW) is ShareOutcome.not_in_channel
-    org.messenger.fail_posts = "ratelimited"
+    org.messenger.fail("post", "ratelimited", permanent=True, times=None)
     assert await org.service.share(tip, now=NOW) is ShareOutcome.failed
     async with db.read() as session:
         row = await session.get(Tip, tip)
@@ -396,7 +362,7 @@ async def test_share_failures_keep_the_tip(db: Database) -> None:
     # Someone else may not post it again for the author.
     with pytest.raises(NotAllowed):
         await org.service.share_again(org.other_leader, tip, now=NOW)
-    org.messenger.fail_posts = None
+    org.messenger.heal()
     assert await org.service.share_again(org.admin, tip, now=NOW) is ShareOutcome.posted
 
 
