@@ -15,13 +15,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+import sqlalchemy as sa
+from sqlmodel import SQLModel, select
+
 from bot.container import Services, build_services
 from bot.core.clock import ShiftedClock
 from bot.ports import SLACK, DeliveryFailed, MessageRef, Notice
 from storage.db import Database
-from storage.models import Pair, PairKind, Person
+from storage.models import Pair, PairKind, Person, Slot
 
 N = TypeVar("N", bound=Notice)
+M = TypeVar("M", bound=SQLModel)
 
 METHODS = ("send", "post", "update", "delete", "open_group")
 
@@ -271,3 +275,23 @@ async def small_org(db: Database) -> SmallOrg:
 def id_of(thing: Person | Pair) -> int:
     assert thing.id is not None
     return thing.id
+
+
+async def add_slot(db: Database, pair: Pair | int, starts_at: datetime, **fields: Any) -> Slot:
+    """A slot of the pair (planned unless `state` says otherwise), as a cadence or a move
+    would have made it."""
+    pair_id = pair if isinstance(pair, int) else id_of(pair)
+    async with db.write() as session:
+        slot = Slot(pair_id=pair_id, starts_at=starts_at, **fields)
+        session.add(slot)
+        await session.flush()
+        await session.refresh(slot)
+        assert slot.id is not None
+        return slot
+
+
+async def rows(db: Database, model: type[M]) -> list[M]:
+    """Every row of a table, in id order."""
+    async with db.read() as session:
+        found = await session.exec(select(model).order_by(sa.text("id")))
+        return list(found.all())
