@@ -272,7 +272,7 @@ async def small_org(db: Database) -> SmallOrg:
     return SmallOrg(leader, member, other, outsider, pair, other_pair)
 
 
-def id_of(thing: Person | Pair) -> int:
+def id_of(thing: Person | Pair | Slot) -> int:
     assert thing.id is not None
     return thing.id
 
