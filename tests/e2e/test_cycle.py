@@ -15,25 +15,36 @@ from bot.demo import forms as picker
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from storage.models import Agenda, Delivery, DeliveryStatus, SlotState
-from tests.e2e.conftest import HR, LEADER_DEV, LEADER_SALES, MEMBER_TAKAHASHI, MEMBER_TANAKA, now
-from tests.e2e.test_memos import settle
-from tests.e2e.test_picks import choose, open_picker
-from tests.e2e.test_picks import submit as submit_picks
-from tests.e2e.test_reflections import reflection_buttons, reflection_requests
-from tests.e2e.test_schedule import (
+from tests.e2e.helpers import (
+    HR,
+    LEADER_DEV,
+    LEADER_SALES,
+    MEMBER_TAKAHASHI,
+    MEMBER_TANAKA,
+    add_channel,
+    choose,
+    configure,
     dms,
     dump,
+    now,
+    open_picker,
     pair_of,
     person_id,
     planned,
-    press,
+    reflection_buttons,
+    reflection_requests,
     set_cadence,
+    settle,
     slots_of,
     tick,
+    tips_by,
     tokyo,
+    wait_channel_posts,
     with_action,
+    write_tip,
 )
-from tests.e2e.test_tips import add_channel, configure, tips_by, wait_channel_posts, write_tip
+from tests.e2e.helpers import press_in as press
+from tests.e2e.helpers import submit as submit_picks
 
 OTHERS_TIP = "同行前の5分作戦会議"
 OWN_TIP = "自分で書いたヒント"

@@ -27,15 +27,18 @@ from bot.standin.stack import SIGNING_SECRET, LocalStack, slack_users
 from handlers.slack import ids
 from storage.db import Database
 from storage.models import Delivery, DeliveryStatus, Person, Slot
-from tests.e2e.conftest import CLOCK, LEADER_SALES, MEMBER_TAKAHASHI, MEMBER_TANAKA
-from tests.e2e.test_memos import settle
-from tests.e2e.test_schedule import (
+from tests.e2e.helpers import (
+    CLOCK,
+    LEADER_SALES,
+    MEMBER_TAKAHASHI,
+    MEMBER_TANAKA,
     delivery,
     dump,
     pair_of,
     person_id,
     planned,
     set_cadence,
+    settle,
     tokyo,
 )
 

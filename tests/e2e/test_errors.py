@@ -12,9 +12,19 @@ from sqlalchemy.exc import OperationalError
 from bot.demo import forms as picker
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
-from tests.e2e.conftest import LEADER_SALES, MEMBER_TANAKA
-from tests.e2e.test_memos import entries, reply, settle, tanaka_thread
-from tests.e2e.test_picks import choose, dump, open_picker, posts_to, submit
+from tests.e2e.helpers import (
+    LEADER_SALES,
+    MEMBER_TANAKA,
+    choose,
+    dump,
+    entries,
+    open_picker,
+    posts_to,
+    reply,
+    settle,
+    submit,
+    tanaka_thread,
+)
 
 
 async def database_away(*_: Any, **__: Any) -> Any:

@@ -27,7 +27,7 @@ from handlers.slack import endpoint
 from handlers.slack.messenger import SlackMessenger
 from storage.db import SQLITE_POOL_SIZE, Database
 from storage.models import ProcessedEvent
-from tests.e2e.conftest import CLOCK, LEADER_SALES, MEMBER_EMILY, MEMBER_TANAKA
+from tests.e2e.helpers import CLOCK, LEADER_SALES, MEMBER_EMILY, MEMBER_TANAKA
 
 
 def _texts(view: dict[str, Any]) -> str:

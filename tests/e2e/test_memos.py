@@ -4,32 +4,25 @@ calls and rows out, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import asyncio
-import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bot.features.memos.memos import MemoThreadProducer
-from bot.features.picks.service import pair_topics
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from storage.db import Database
 from storage.models import (
     ActionItem,
     Agenda,
-    AgendaItem,
     Delivery,
     MemoEntry,
-    Pair,
-    Person,
-    Slot,
     SlotState,
 )
 from storage.queries import last_next_focus
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     HR,
     LEADER_DEV,
     LEADER_SALES,
@@ -37,194 +30,42 @@ from tests.e2e.conftest import (
     MEMBER_ITO,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
+    action_items,
+    add_picks,
+    add_slot,
+    assert_seeks,
+    button_message,
+    dump,
+    entries,
+    last_view,
     now,
+    open_thread,
+    pair_of,
+    person_id,
+    posts_to,
+    press,
+    pushed_view,
+    reply,
+    seed_history,
+    settle,
+    slash,
+    slot_row,
+    tanaka_thread,
+    todo_values,
 )
 
 JSON = dict[str, Any]
 
 
-def dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
-# --- helpers (also used by test_reflections.py and test_privacy.py) ------------------------------
-
-
-async def settle() -> None:
-    """Wait until Bolt's ack-first listener tasks are done (they run after the HTTP 200)."""
-    for _ in range(50):
-        pending = [
-            task
-            for task in asyncio.all_tasks()
-            if task is not asyncio.current_task()
-            and not task.done()
-            and "run_ack_function_asynchronously" in getattr(task.get_coro(), "__qualname__", "")
-        ]
-        if not pending:
-            return
-        await asyncio.wait(pending, timeout=5)
-    raise AssertionError("listener tasks did not finish")
-
-
-async def person_id(stack: LocalStack, slack_id: str) -> int:
-    async with stack.runtime.db.read() as session:
-        person = (await session.exec(select(Person).where(Person.slack_id == slack_id))).one()
-        assert person.id is not None
-        return person.id
-
-
-async def pair_of(stack: LocalStack, member_slack: str) -> Pair:
-    member = await person_id(stack, member_slack)
-    async with stack.runtime.db.read() as session:
-        return (await session.exec(select(Pair).where(Pair.member_id == member))).one()
-
-
-async def add_slot(stack: LocalStack, pair_id: int, starts_at: datetime, **fields: Any) -> int:
-    async with stack.runtime.db.write() as session:
-        slot = Slot(pair_id=pair_id, starts_at=starts_at, **fields)
-        session.add(slot)
-        await session.flush()
-        assert slot.id is not None
-        return slot.id
-
-
-async def add_picks(
-    stack: LocalStack, pair_id: int, slot_id: int | None, picks: list[tuple[str, str, str | None]]
-) -> list[int]:
-    """Store picks (topic key, expectation, note) the way the picker does; agenda item ids."""
-    async with stack.runtime.db.write() as session:
-        pair = await session.get(Pair, pair_id)
-        assert pair is not None
-        member = await session.get(Person, pair.member_id)
-        assert member is not None
-        topics = {t.key: t for t in await pair_topics(session, pair, member)}
-        agenda = Agenda(pair_id=pair_id, slot_id=slot_id)
-        session.add(agenda)
-        await session.flush()
-        items = []
-        for position, (key, expectation, note) in enumerate(picks):
-            item = AgendaItem(
-                agenda_id=agenda.id or 0,
-                topic_id=topics[key].id,
-                expectation=expectation,
-                note=note,
-                position=position,
-            )
-            session.add(item)
-            items.append(item)
-        await session.flush()
-        return [item.id or 0 for item in items]
-
-
-async def slot_row(stack: LocalStack, slot_id: int) -> Slot:
-    async with stack.runtime.db.read() as session:
-        slot = await session.get(Slot, slot_id)
-        assert slot is not None
-        return slot
-
-
-async def entries(stack: LocalStack, slot_id: int | None = None) -> list[MemoEntry]:
-    async with stack.runtime.db.read() as session:
-        stmt = select(MemoEntry).order_by(col(MemoEntry.id))
-        if slot_id is not None:
-            stmt = stmt.where(MemoEntry.slot_id == slot_id)
-        return list((await session.exec(stmt)).all())
-
-
-async def action_items(stack: LocalStack) -> list[ActionItem]:
-    async with stack.runtime.db.read() as session:
-        return list((await session.exec(select(ActionItem).order_by(col(ActionItem.id)))).all())
-
-
-def posts_to(stack: LocalStack, channel: str) -> list[JSON]:
-    return [
-        c.args for c in stack.standin.calls_to("chat.postMessage") if c.args["channel"] == channel
-    ]
-
-
-async def open_thread(stack: LocalStack, slot_id: int) -> tuple[str, str]:
-    """Run the tick as the slot starts; the (group DM, parent ts) of its memo thread."""
-    slot = await slot_row(stack, slot_id)
-    await stack.runtime.services.tick.run(max(now(), slot.starts_at))
-    slot = await slot_row(stack, slot_id)
-    assert slot.memo_conversation is not None
-    assert slot.memo_message_id is not None
-    return slot.memo_conversation, slot.memo_message_id
-
-
-async def tanaka_thread(stack: LocalStack) -> tuple[int, str, str]:
-    pair = await pair_of(stack, MEMBER_TANAKA)
-    slot_id = await add_slot(stack, pair.id or 0, now() - timedelta(minutes=3))
-    channel, ts = await open_thread(stack, slot_id)
-    return slot_id, channel, ts
-
-
-async def reply(
-    stack: LocalStack, user: str, text: str, channel: str, thread_ts: str, **extra: Any
-) -> str:
-    """A person's reply in a thread; returns its ts once the bot has handled it."""
-    response = await stack.driver.message(user, text, channel=channel, thread_ts=thread_ts, **extra)
-    assert response.status == 200
-    await settle()
-    return str(response.sent["event"]["ts"])
+# --- helpers of this module (the shared ones are in helpers.py) ----------------------------------
 
 
 def reactions_on(stack: LocalStack, channel: str, ts: str) -> set[str]:
     return stack.standin.reactions.get((channel, ts), set())
 
 
-def button_message(stack: LocalStack, user: str, action_id: str, value: str) -> tuple[JSON, str]:
-    """A bot DM carrying one button (e.g. the digest's "start"), as Slack would show it."""
-    dm = stack.standin.dm_channel_id(user)
-    ts = stack.standin.add_message(dm, user=stack.standin.bot_user_id, text="digest")
-    message = {
-        "type": "message",
-        "ts": ts,
-        "text": "digest",
-        "blocks": [{"type": "actions", "elements": [{"action_id": action_id, "value": value}]}],
-    }
-    return message, dm
-
-
-async def press(
-    stack: LocalStack, user: str, action_id: str, value: str, *, view: JSON | None = None
-) -> None:
-    """Press a button in a bot DM (or in a view) and wait for the listener."""
-    if view is not None:
-        response = await stack.driver.block_actions(
-            user, [{"action_id": action_id, "value": value}], view=view
-        )
-    else:
-        message, dm = button_message(stack, user, action_id, value)
-        response = await stack.driver.block_actions(
-            user, [{"action_id": action_id, "value": value}], message=message, channel_id=dm
-        )
-    assert response.status == 200
-    await settle()
-
-
 def replies_to_response_url(stack: LocalStack) -> list[str]:
     return [str(c.args.get("text")) for c in stack.standin.calls_to("response_url")]
-
-
-def last_view(stack: LocalStack) -> JSON:
-    calls = [c for c in stack.standin.calls if c.method.startswith("views.") and c.ok]
-    calls = [c for c in calls if c.method != "views.publish"]
-    assert calls, "no modal was shown"
-    view: JSON = calls[-1].response["view"]
-    return view
-
-
-def pushed_view(view: JSON, *, below: JSON) -> JSON:
-    """A pushed modal as Slack describes it in a view_submission: with the view beneath it
-    (the stand-in does not track the stack for views.push)."""
-    return {**view, "previous_view_id": below["id"]}
-
-
-async def slash(stack: LocalStack, user: str, text: str) -> None:
-    response = await stack.driver.slash_command(user, text)
-    assert response.status == 200
-    await settle()
 
 
 # --- the thread opens when the 1on1 starts -------------------------------------------------------
@@ -365,57 +206,6 @@ async def test_a_group_dm_that_cannot_be_opened_is_retried_not_lost(org: LocalSt
     later = await org.runtime.services.tick.run(now() + timedelta(minutes=5))
     assert later.sent == 1
     assert (await slot_row(org, slot_id)).memo_message_id is not None
-
-
-async def seed_history(db: Database, slots: int) -> None:
-    """A pair with `slots` slots: half of them past and done with, half planned ahead."""
-    base = now()
-    async with db.write() as session:
-        leader = Person(email="l@example.com", name="L", slack_id="UPLANL")
-        member = Person(email="m@example.com", name="M", slack_id="UPLANM")
-        session.add_all([leader, member])
-        await session.flush()
-        pair = Pair(leader_id=leader.id or 0, member_id=member.id or 0)
-        session.add(pair)
-        await session.flush()
-        rows: list[dict[str, Any]] = []
-        for n in range(slots):
-            past = n % 2 == 0
-            at = base + timedelta(hours=(-n if past else n) * 7 + 13)
-            rows.append(
-                {
-                    "pair_id": pair.id,
-                    "starts_at": at,
-                    "duration_minutes": 30,
-                    "created_at": base,
-                    "state": "held" if past else "planned",
-                    "memo_platform": "slack" if past else None,
-                    "memo_conversation": "G1" if past else None,
-                    "memo_message_id": f"{n}.0" if past else None,
-                    "answered_at": at if past else None,
-                    "reflection_requested_at": at if past else None,
-                }
-            )
-        await session.exec(sa.insert(Slot), params=rows)
-    async with db.engine.begin() as conn:
-        await conn.execute(sa.text("ANALYZE"))
-
-
-async def assert_seeks(db: Database, sql: str, column: str) -> None:
-    """`sql` (with :since and :now bound) is answered by an index range on `column`, not by
-    reading the table: its cost follows what is due, not how much history there is."""
-    async with db.engine.connect() as conn:
-        prefix = "EXPLAIN QUERY PLAN " if db.is_sqlite else "EXPLAIN "
-        params = {"since": now() - timedelta(hours=6), "now": now()}
-        plan = str((await conn.execute(sa.text(prefix + sql), params)).all())
-    if db.is_sqlite:
-        assert "SEARCH slot USING" in plan, plan
-        assert "SCAN slot" not in plan, plan
-        assert f"{column}>?" in plan, plan
-    else:
-        assert "Index Scan" in plan or "Bitmap Index Scan" in plan, plan
-        assert "Seq Scan" not in plan, plan
-        assert f"({column} >" in plan, plan
 
 
 async def test_memo_producer_seeks_through_an_index(db: Database) -> None:
@@ -713,16 +503,6 @@ async def make_todo_shortcut(stack: LocalStack, user: str, channel: str, message
     assert response.status == 200
     await settle()
     return last_view(stack)
-
-
-def todo_values(text: str, owner: int | str, due: str | None = None) -> JSON:
-    return {
-        ids.TODO_TEXT_BLOCK: {ids.TODO_TEXT: {"type": "plain_text_input", "value": text}},
-        ids.TODO_OWNER_BLOCK: {
-            ids.TODO_OWNER: {"type": "radio_buttons", "selected_option": {"value": str(owner)}}
-        },
-        ids.TODO_DUE_BLOCK: {ids.TODO_DUE: {"type": "datepicker", "selected_date": due}},
-    }
 
 
 async def test_a_memo_message_becomes_one_todo_that_carries_until_done(org: LocalStack) -> None:

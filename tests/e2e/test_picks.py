@@ -19,11 +19,10 @@ from storage.models import (
     Pair,
     PairKind,
     Person,
-    Slot,
     Topic,
     TopicSet,
 )
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     HR,
     LEADER_DEV,
     LEADER_SALES,
@@ -31,46 +30,16 @@ from tests.e2e.conftest import (
     MEMBER_ITO,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
+    add_slot,
+    choose,
+    dump,
+    open_picker,
+    pair_of,
+    posts_to,
+    submit,
 )
 
 JSON = dict[str, Any]
-
-
-def dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
-async def open_picker(stack: LocalStack, user: str) -> JSON:
-    opened = len(stack.standin.calls_to("views.open"))
-    response = await stack.driver.slash_command(user, "")
-    assert response.status == 200
-    calls = await stack.standin.wait_for("views.open", count=opened + 1)
-    assert calls[-1].ok, calls[-1].response
-    view: JSON = calls[-1].response["view"]
-    return view
-
-
-async def choose(stack: LocalStack, user: str, view: JSON, labels: list[str]) -> JSON:
-    """Tick topics: Slack sends block_actions; we expect the modal redrawn in place."""
-    updates = len(stack.standin.calls_to("views.update"))
-    values = picker.values(view, {label: (None, None) for label in labels})
-    response = await stack.driver.block_actions(
-        user,
-        [{"action_id": ids.PICKER_TOPICS, "block_id": f"{ids.PICKER_TOPICS_BLOCK}0"}],
-        view=view,
-        values=values,
-    )
-    assert response.status == 200
-    calls = await stack.standin.wait_for("views.update", count=updates + 1)
-    assert calls[-1].ok, calls[-1].response
-    updated: JSON = calls[-1].response["view"]
-    return updated
-
-
-async def submit(stack: LocalStack, user: str, view: JSON, values: JSON) -> JSON:
-    response = await stack.driver.view_submission(user, view, values)
-    assert response.status == 200
-    return response.json() if response.text.strip() else {}
 
 
 async def agenda_items(stack: LocalStack, pair_id: int) -> list[AgendaItem]:
@@ -81,27 +50,6 @@ async def agenda_items(stack: LocalStack, pair_id: int) -> list[AgendaItem]:
             .where(Agenda.pair_id == pair_id)
         )
         return list(rows.all())
-
-
-async def pair_of(stack: LocalStack, member_slack: str) -> Pair:
-    async with stack.runtime.db.read() as session:
-        member = (await session.exec(select(Person).where(Person.slack_id == member_slack))).one()
-        return (await session.exec(select(Pair).where(Pair.member_id == member.id))).one()
-
-
-async def add_slot(stack: LocalStack, pair_id: int, starts_at: datetime) -> int:
-    async with stack.runtime.db.write() as session:
-        slot = Slot(pair_id=pair_id, starts_at=starts_at)
-        session.add(slot)
-        await session.flush()
-        assert slot.id is not None
-        return slot.id
-
-
-def posts_to(stack: LocalStack, channel: str) -> list[JSON]:
-    return [
-        c.args for c in stack.standin.calls_to("chat.postMessage") if c.args["channel"] == channel
-    ]
 
 
 # --- the member's picker ---------------------------------------------------------------------

@@ -20,21 +20,22 @@ from bot.logs import QUIET_LOGGERS, configure_logging
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
 from storage.models import ActionItem, MemoEntry, Reflection, SlotState
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     CLOCK,
     HR,
     LEADER_DEV,
     LEADER_SALES,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
-    now,
-)
-from tests.e2e.test_memos import (
     action_items,
+    add_reflection,
     add_slot,
+    answers,
     dump,
     entries,
     last_view,
+    now,
+    open_reflection,
     open_thread,
     pair_of,
     person_id,
@@ -46,7 +47,7 @@ from tests.e2e.test_memos import (
     slot_row,
     todo_values,
 )
-from tests.e2e.test_reflections import add_reflection, answers, open_reflection, submit
+from tests.e2e.helpers import submit_reflection as submit
 
 JSON = dict[str, Any]
 ADMIN = "U01ADM0001"

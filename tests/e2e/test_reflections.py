@@ -9,26 +9,29 @@ from sqlmodel import col, select
 
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
-from storage.models import Delivery, Reflection, ReflectionScore, SlotState
-from tests.e2e.conftest import (
+from storage.models import Reflection, ReflectionScore, SlotState
+from tests.e2e.helpers import (
     HR,
     LEADER_DEV,
     LEADER_SALES,
     MEMBER_ITO,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
-    now,
-)
-from tests.e2e.test_memos import (
     add_picks,
+    add_reflection,
     add_slot,
+    answers,
     dump,
-    last_view,
+    now,
+    open_reflection,
     pair_of,
     person_id,
     posts_to,
+    reflection_buttons,
+    reflection_requests,
     settle,
 )
+from tests.e2e.helpers import submit_reflection as submit
 
 JSON = dict[str, Any]
 
@@ -67,67 +70,6 @@ async def reflection_rows(stack: LocalStack) -> list[tuple[Reflection, list[Refl
             )
             found.append((reflection, list(scores.all())))
         return found
-
-
-async def reflection_requests(stack: LocalStack) -> list[tuple[int | None, int]]:
-    async with stack.runtime.db.read() as session:
-        rows = await session.exec(
-            select(Delivery.slot_id, Delivery.person_id).where(Delivery.kind == "reflection")
-        )
-        return list(rows.all())
-
-
-def reflection_buttons(stack: LocalStack, user: str) -> list[JSON]:
-    found = []
-    for post in posts_to(stack, user):
-        for block in post.get("blocks") or []:
-            accessory = block.get("accessory") or {}
-            if accessory.get("action_id") == ids.REFLECTION_OPEN:
-                found.append(accessory)
-    return found
-
-
-async def open_reflection(stack: LocalStack, user: str, slot_id: int) -> JSON:
-    dm = stack.standin.dm_channel_id(user)
-    ts = stack.standin.add_message(dm, user=stack.standin.bot_user_id, text="reflection")
-    message = {"type": "message", "ts": ts, "text": "reflection"}
-    response = await stack.driver.block_actions(
-        user,
-        [{"action_id": ids.REFLECTION_OPEN, "value": str(slot_id)}],
-        message=message,
-        channel_id=dm,
-    )
-    assert response.status == 200
-    await settle()
-    return last_view(stack)
-
-
-def answers(
-    items: dict[int, int | None], overall: int | None, comment: str = "", share: bool = False
-) -> JSON:
-    def score(value: int | None) -> JSON:
-        option = {"value": str(value)} if value is not None else None
-        return {ids.REFLECTION_SCORE: {"type": "static_select", "selected_option": option}}
-
-    values: JSON = {f"{ids.REFLECTION_ITEM_BLOCK}{item}": score(s) for item, s in items.items()}
-    values[ids.REFLECTION_OVERALL_BLOCK] = score(overall)
-    values[ids.REFLECTION_COMMENT_BLOCK] = {
-        ids.REFLECTION_COMMENT: {"type": "plain_text_input", "value": comment or None}
-    }
-    values[ids.REFLECTION_SHARE_BLOCK] = {
-        ids.REFLECTION_SHARE: {
-            "type": "checkboxes",
-            "selected_options": [{"value": "share"}] if share else [],
-        }
-    }
-    return values
-
-
-async def submit(stack: LocalStack, user: str, view: JSON, values: JSON) -> JSON:
-    response = await stack.driver.view_submission(user, view, values)
-    assert response.status == 200
-    await settle()
-    return response.json() if response.text.strip() else {}
 
 
 # --- the request ---------------------------------------------------------------------------------
@@ -256,38 +198,6 @@ async def test_a_shared_comment_reaches_the_leader_once_and_scores_never_do(
 
 
 # --- insight -------------------------------------------------------------------------------------
-
-
-async def add_reflection(
-    stack: LocalStack,
-    member: str,
-    scores: list[tuple[str, int]],
-    overall: int,
-    *,
-    days_ago: float = 1,
-) -> None:
-    pair = await pair_of(stack, member)
-    at = now() - timedelta(days=days_ago)
-    slot_id = await add_slot(
-        stack, pair.id or 0, at - timedelta(hours=1), state=SlotState.held, answered_at=at
-    )
-    async with stack.runtime.db.write() as session:
-        reflection = Reflection(
-            slot_id=slot_id,
-            member_id=pair.member_id,
-            leader_id=pair.leader_id,
-            overall=overall,
-            created_at=at,
-            updated_at=at,
-        )
-        session.add(reflection)
-        await session.flush()
-        for expectation, score in scores:
-            session.add(
-                ReflectionScore(
-                    reflection_id=reflection.id or 0, expectation=expectation, score=score
-                )
-            )
 
 
 async def home_of(stack: LocalStack, user: str) -> JSON:

@@ -1,6 +1,6 @@
 """The schedule end to end: signed requests in, Slack Web API calls and DB rows out.
 
-The stack's clock reads E2E_TODAY (conftest) when the run starts; cadences start on a fixed
+The stack's clock reads E2E_TODAY (helpers) when the run starts; cadences start on a fixed
 Tuesday after it (3 June 2031, no Japanese holiday near it), and the clock is jumped with the
 tick, so every time below is exact whatever day the tests run.
 """
@@ -14,18 +14,17 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 from slack_sdk.web.async_client import AsyncWebClient
-from sqlmodel import col, select
+from sqlmodel import select
 from typer.testing import CliRunner
 
 from bot.config import Settings
 from bot.demo import sample_org_csv
-from bot.demo.schedule import button_in, cadence_values, message_of, move_values
+from bot.demo.schedule import button_in, cadence_values, move_values
 from bot.features.picks.service import PickInput
 from bot.features.schedule.digest import DigestService
 from bot.features.schedule.settings import SettingError
@@ -51,8 +50,9 @@ from storage.models import (
     SlotState,
 )
 from storage.queries import DigestTip
-from tests.e2e.conftest import (
+from tests.e2e.helpers import (
     CLOCK,
+    FIRST,
     HR,
     LEADER_DEV,
     LEADER_SALES,
@@ -60,105 +60,28 @@ from tests.e2e.conftest import (
     MEMBER_ITO,
     MEMBER_TAKAHASHI,
     MEMBER_TANAKA,
+    TOKYO,
+    cadence_modal,
+    delivery,
+    dms,
+    dump,
+    open_cadence_modal,
+    pair_of,
+    person_id,
+    planned,
+    set_cadence,
+    slots_of,
+    tick,
+    tokyo,
+    with_action,
 )
-from tests.e2e.conftest import now as e2e_now
+from tests.e2e.helpers import now as e2e_now
+from tests.e2e.helpers import press_in as press
 
 JSON = dict[str, Any]
-TOKYO = ZoneInfo("Asia/Tokyo")
-FIRST = date(2031, 6, 3)
-
-
-def tokyo(month: int, day: int, hour: int, minute: int = 0) -> datetime:
-    return datetime(2031, month, day, hour, minute, tzinfo=TOKYO)
-
-
-def dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-async def person_id(stack: LocalStack, slack_id: str) -> int:
-    async with stack.runtime.db.read() as session:
-        found = (await session.exec(select(Person).where(Person.slack_id == slack_id))).one()
-        assert found.id is not None
-        return found.id
-
-
-async def pair_of(stack: LocalStack, member_slack: str) -> Pair:
-    member = await person_id(stack, member_slack)
-    async with stack.runtime.db.read() as session:
-        return (await session.exec(select(Pair).where(Pair.member_id == member))).one()
-
-
-async def slots_of(stack: LocalStack, pair_id: int) -> list[Slot]:
-    async with stack.runtime.db.read() as session:
-        rows = await session.exec(
-            select(Slot).where(Slot.pair_id == pair_id).order_by(col(Slot.starts_at))
-        )
-        return list(rows.all())
-
-
-async def planned(stack: LocalStack, pair_id: int) -> list[Slot]:
-    return [s for s in await slots_of(stack, pair_id) if s.state is SlotState.planned]
-
-
-async def delivery(stack: LocalStack, kind: Kind, slot_id: int, who: int | None = None) -> Delivery:
-    async with stack.runtime.db.read() as session:
-        key = delivery_key(kind, slot_id, who)
-        return (await session.exec(select(Delivery).where(Delivery.key == key))).one()
-
-
-def dms(stack: LocalStack, user: str) -> list[JSON]:
-    return [c.args for c in stack.standin.calls_to("chat.postMessage") if c.args["channel"] == user]
-
-
-def with_action(posts: list[JSON], action_id: str) -> list[JSON]:
-    return [p for p in posts if action_id in dump(p.get("blocks", []))]
-
-
-async def open_cadence_modal(stack: LocalStack, actor: str, pair_id: int) -> DriverResponse:
-    """Press "set cadence" (as on App Home) for a pair."""
-    return await stack.driver.block_actions(
-        actor,
-        [{"action_id": ids.SCHEDULE_OPEN, "value": str(pair_id)}],
-        view={"id": "VHOME", "type": "home", "blocks": []},
-    )
-
-
-async def cadence_modal(stack: LocalStack, actor: str, pair_id: int) -> JSON:
-    opened = len(stack.standin.calls_to("views.open"))
-    response = await open_cadence_modal(stack, actor, pair_id)
-    assert response.status == 200
-    call = (await stack.standin.wait_for("views.open", count=opened + 1))[-1]
-    assert call.ok, call.response
-    view: JSON = call.response["view"]
-    return view
-
-
-async def set_cadence(
-    stack: LocalStack, actor: str, pair_id: int, **values: Any
-) -> tuple[JSON, JSON]:
-    """Open the modal and submit it; (the modal, our answer)."""
-    modal = await cadence_modal(stack, actor, pair_id)
-    values.setdefault("starting", FIRST)
-    response = await stack.driver.view_submission(actor, modal, cadence_values(**values))
-    assert response.status == 200
-    answer: JSON = response.json()
-    return modal, answer
-
-
-async def press(stack: LocalStack, user: str, post: JSON, action_id: str) -> DriverResponse:
-    """Click a button in a DM the bot sent."""
-    standin = stack.standin
-    dm = standin.dm_channel_id(user)
-    ts = standin.next_ts()
-    standin.add_message(dm, user=standin.bot_user_id, ts=ts, text=post.get("text", ""))
-    button = button_in(post["blocks"], action_id)
-    return await stack.driver.block_actions(
-        user, [button], message=message_of(post, ts), channel_id=dm
-    )
 
 
 async def forge(stack: LocalStack, user: str, action_id: str, value: str) -> DriverResponse:
@@ -188,10 +111,6 @@ async def pick(stack: LocalStack, member_slack: str, labels: dict[str, str]) -> 
         [PickInput(topic_id=by_label[label], expectation=exp) for label, exp in labels.items()],
         now=now,
     )
-
-
-async def tick(stack: LocalStack, at: datetime) -> None:
-    await stack.runtime.services.tick.run(at)
 
 
 # --- setting a cadence ----------------------------------------------------------------------------

@@ -9,8 +9,7 @@ import pytest
 
 from bot.app import drain_listeners
 from bot.standin.stack import LocalStack
-from tests.e2e.conftest import MEMBER_TANAKA
-from tests.e2e.test_memos import entries, tanaka_thread
+from tests.e2e.helpers import MEMBER_TANAKA, entries, tanaka_thread
 
 
 async def test_stopping_waits_for_listeners_still_at_work(

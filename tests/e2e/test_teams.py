@@ -17,7 +17,7 @@ import pytest
 from bot.i18n import t
 from bot.standin.stack import LocalStack
 from bot.standin.teams import TeamsStandin, new_signing_key
-from tests.e2e.conftest import CLOCK
+from tests.e2e.helpers import CLOCK
 
 USER = "29:1standin-user-aiko"
 

@@ -14,144 +14,35 @@ from bot.features.tips.service import TipDraft
 from bot.features.tips.starter import ensure_starter_tips
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
-from storage.models import Pair, Person, Role, Slot, Tip, TipHelpful
-from tests.e2e.conftest import (
+from storage.models import Pair, Slot, Tip, TipHelpful
+from tests.e2e.helpers import (
+    CHANNEL,
     CLOCK,
     HR,
     LEADER_DEV,
     LEADER_SALES,
     MEMBER_EMILY,
     MEMBER_TANAKA,
+    add_channel,
+    channel_posts,
+    configure,
+    dump,
+    make_admin,
+    open_modal,
+    person_id,
+    tip_values,
+    tips_by,
+    wait_channel_posts,
+    write_tip,
 )
-from tests.e2e.conftest import now as e2e_now
+from tests.e2e.helpers import now as e2e_now
 
 JSON = dict[str, Any]
-CHANNEL = "C0TIPS001"
-
-
-def dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False)
-
-
-async def person_id(stack: LocalStack, slack_id: str) -> int:
-    async with stack.runtime.db.read() as session:
-        person = (await session.exec(select(Person).where(Person.slack_id == slack_id))).one()
-        assert person.id is not None
-        return person.id
-
-
-async def make_admin(stack: LocalStack, slack_id: str) -> None:
-    async with stack.runtime.db.write() as session:
-        person = (await session.exec(select(Person).where(Person.slack_id == slack_id))).one()
-        person.role = Role.admin
-        session.add(person)
-
-
-def add_channel(stack: LocalStack, *, bot_inside: bool = True) -> None:
-    members = {LEADER_SALES, LEADER_DEV, HR}
-    if bot_inside:
-        members.add(stack.standin.bot_user_id)
-    stack.standin.add_channel(CHANNEL, "managers", members)
-
-
-async def open_modal(stack: LocalStack, user: str, text: str) -> JSON:
-    opened = len(stack.standin.calls_to("views.open"))
-    response = await stack.driver.slash_command(user, text)
-    assert response.status == 200
-    calls = await stack.standin.wait_for("views.open", count=opened + 1)
-    assert calls[-1].ok, calls[-1].response
-    view: JSON = calls[-1].response["view"]
-    return view
 
 
 async def ephemeral_reply(stack: LocalStack, count: int = 1) -> str:
     replies = await stack.standin.wait_for("response_url", count=count)
     return str(replies[-1].args.get("text"))
-
-
-def config_values(channel: str | None, weekday: str = "4", at: str = "17:00") -> JSON:
-    return {
-        ids.TIPS_CONFIG_CHANNEL: {
-            ids.TIPS_CONFIG_CHANNEL: {
-                "type": "conversations_select",
-                "selected_conversation": channel,
-            }
-        },
-        ids.TIPS_CONFIG_WEEKDAY: {
-            ids.TIPS_CONFIG_WEEKDAY: {
-                "type": "static_select",
-                "selected_option": {"value": weekday},
-            }
-        },
-        ids.TIPS_CONFIG_TIME: {ids.TIPS_CONFIG_TIME: {"type": "timepicker", "selected_time": at}},
-        ids.TIPS_CONFIG_TIMEZONE: {
-            ids.TIPS_CONFIG_TIMEZONE: {"type": "plain_text_input", "value": "Asia/Tokyo"}
-        },
-    }
-
-
-async def configure(stack: LocalStack, channel: str | None = CHANNEL, **values: str) -> JSON:
-    """The admin (HR made admin) chooses the tips channel with `/1on1 config`."""
-    await make_admin(stack, HR)
-    view = await open_modal(stack, HR, "config")
-    assert view["callback_id"] == ids.TIPS_CONFIG_CALLBACK
-    response = await stack.driver.view_submission(HR, view, config_values(channel, **values))
-    assert response.status == 200
-    return response.json() if response.text.strip() else {}
-
-
-def tip_values(
-    *,
-    title: str,
-    body: str,
-    expectation: str | None = "advice",
-    topic: str | None = "deal_strategy",
-    free_topic: str | None = None,
-) -> JSON:
-    return {
-        ids.TIP_TOPIC: {
-            ids.TIP_TOPIC: {
-                "type": "static_select",
-                "selected_option": {"value": topic} if topic else None,
-            }
-        },
-        ids.TIP_FREE_TOPIC: {ids.TIP_FREE_TOPIC: {"type": "plain_text_input", "value": free_topic}},
-        ids.TIP_EXPECTATION: {
-            ids.TIP_EXPECTATION: {
-                "type": "static_select",
-                "selected_option": {"value": expectation} if expectation else None,
-            }
-        },
-        ids.TIP_TITLE: {ids.TIP_TITLE: {"type": "plain_text_input", "value": title}},
-        ids.TIP_BODY: {ids.TIP_BODY: {"type": "plain_text_input", "value": body}},
-    }
-
-
-async def write_tip(stack: LocalStack, user: str, **values: Any) -> JSON:
-    view = await open_modal(stack, user, "tip")
-    assert view["callback_id"] == ids.TIP_FORM_CALLBACK
-    response = await stack.driver.view_submission(user, view, tip_values(**values))
-    assert response.status == 200
-    return response.json() if response.text.strip() else {}
-
-
-def channel_posts(stack: LocalStack) -> list[JSON]:
-    return [
-        c.args
-        for c in stack.standin.calls_to("chat.postMessage")
-        if c.args.get("channel") == CHANNEL and c.ok
-    ]
-
-
-async def wait_channel_posts(stack: LocalStack, count: int) -> list[JSON]:
-    # Each post is one chat.postMessage; wait for the calls, then pick the channel's.
-    for _ in range(200):
-        posts = channel_posts(stack)
-        if len(posts) >= count:
-            return posts
-        seen = len(stack.standin.calls_to("chat.postMessage"))
-        await stack.standin.wait_for("chat.postMessage", count=seen + 1)
-    raise AssertionError("channel posts did not arrive")
 
 
 async def dm_to(stack: LocalStack, user: str, count: int = 1) -> list[JSON]:
@@ -164,13 +55,6 @@ async def dm_to(stack: LocalStack, user: str, count: int = 1) -> list[JSON]:
         seen = len(stack.standin.calls_to("chat.postMessage"))
         await stack.standin.wait_for("chat.postMessage", count=seen + 1)
     raise AssertionError(f"no DM to {user}")
-
-
-async def tips_by(stack: LocalStack, slack_id: str) -> list[Tip]:
-    author = await person_id(stack, slack_id)
-    async with stack.runtime.db.read() as session:
-        rows = await session.exec(select(Tip).where(Tip.author_id == author).order_by(col(Tip.id)))
-        return list(rows.all())
 
 
 def message_of(stack: LocalStack, tip: Tip) -> JSON:

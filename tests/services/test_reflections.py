@@ -27,7 +27,7 @@ from bot.features.memos.reflections import (
 )
 from storage.db import Database
 from storage.models import Delivery, Pair, Person, Reflection, ReflectionScore, Slot, SlotState
-from tests.e2e.test_memos import assert_seeks, seed_history
+from tests.e2e.helpers import assert_seeks, seed_history
 
 NOW = datetime(2026, 11, 24, 1, 0, tzinfo=UTC)  # a Tuesday
 # Old enough to be past the insight's cut-off (Monday 2026-11-23 less the change window).
