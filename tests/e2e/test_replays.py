@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 from bot.standin.driver import FORM
 from bot.standin.stack import LocalStack
 from handlers.slack import ids
-from tests.e2e.conftest import MEMBER_TANAKA
-from tests.e2e.test_memos import (
+from tests.e2e.helpers import (
+    MEMBER_TANAKA,
     entries,
     last_view,
     pair_of,

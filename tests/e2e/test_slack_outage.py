@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.standin.stack import LocalStack
-from tests.e2e.conftest import MEMBER_TANAKA
-from tests.e2e.test_memos import entries, settle, tanaka_thread
+from tests.e2e.helpers import MEMBER_TANAKA, entries, settle, tanaka_thread
 
 MEMO = "来週までに見積もりの前提を整理する"
 
