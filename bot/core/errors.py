@@ -6,6 +6,7 @@ field errors on the form, a short note.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -28,8 +29,11 @@ class FieldError:
 
 
 class InvalidInput(Exception):
-    """The person's input cannot be accepted; nothing was stored."""
+    """The person's input cannot be accepted; nothing was stored. A feature may narrow
+    `errors` to its own FieldError subclass."""
 
-    def __init__(self, errors: list[FieldError]) -> None:
+    errors: Sequence[FieldError]
+
+    def __init__(self, errors: Sequence[FieldError]) -> None:
         super().__init__(", ".join(f"{e.field}:{e.code}" for e in errors))
         self.errors = errors

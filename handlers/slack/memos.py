@@ -455,14 +455,14 @@ def register(app: AsyncApp, services: Services) -> None:
                 share=bool(shared),
                 now=services.clock.now(),
             )
+        except ReflectionClosed:  # before NotAllowed, which it is a case of
+            await ack(response_action="update", view=mb.reflection_closed_view(locale))
+            return
         except NotAllowed:
             await ack(response_action="update", view=mb.refusal_view(locale))
             return
         except InvalidReflection as invalid:
             await ack(response_action="errors", errors=mb.reflection_errors(invalid.errors, locale))
-            return
-        except ReflectionClosed:
-            await ack(response_action="update", view=mb.reflection_closed_view(locale))
             return
         await ack(
             response_action="update",

@@ -216,11 +216,11 @@ def register(app: AsyncApp, services: Services) -> None:
             if tip_id is None:
                 raise TipNotFound
             await tips.toggle_helpful(person_id, tip_id, now=services.clock.now())
+        except OwnTip:  # before NotAllowed, which it is a case of
+            await _tell(client, body, respond, locale, "tips.error.own_tip")
+            return
         except NotAllowed:
             await _tell(client, body, respond, locale, "tips.error.helpful_leaders_only")
-            return
-        except OwnTip:
-            await _tell(client, body, respond, locale, "tips.error.own_tip")
             return
         except TipNotFound:
             await _tell(client, body, respond, locale, "tips.error.gone")

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
-from bot.core.errors import NotAllowed
+from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.memos.memos import authorize_pair, authorize_slot, split_marker
 from bot.ports import MessageRef
 from storage.db import Database
@@ -25,23 +25,31 @@ TODO_MAX = 500
 HOME_ITEMS_MAX = 50
 
 
-class NotInMemoThread(Exception):
+class NotInMemoThread(InvalidInput):
     """The message is not a reply in a memo thread (or is the thread's first message)."""
 
+    def __init__(self) -> None:
+        super().__init__([FieldError("message", "not_in_thread")])
 
-class AlreadyTodo(Exception):
+
+class AlreadyTodo(InvalidInput):
     """This memo message was already made into a TODO."""
+
+    def __init__(self) -> None:
+        super().__init__([FieldError("message", "already_todo")])
 
 
 @dataclass(frozen=True)
-class TodoError:
-    field: str  # "text" | "owner" | "due"
-    code: str  # "required" | "too_long" | "unknown" | "past"
+class TodoError(FieldError):
+    """`field` is "text" | "owner" | "due"; `code` "required" | "too_long" | "unknown" |
+    "past"."""
 
 
-class InvalidTodo(Exception):
+class InvalidTodo(InvalidInput):
+    errors: list[TodoError]
+
     def __init__(self, errors: list[TodoError]) -> None:
-        super().__init__(", ".join(f"{e.field}:{e.code}" for e in errors))
+        super().__init__(errors)
         self.errors = errors
 
 

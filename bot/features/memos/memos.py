@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation
 from bot.core.delivery import LEASE, DeliveryLedger, DeliverySender, enqueue
-from bot.core.errors import NotAllowed
+from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.org import Entry, EntryRule, PairService, PairsOf, PeopleService
 from bot.features.picks import Pick, attach_unscheduled_agenda
 from bot.ports import SLACK, DeliveryFailed, MessageRef, Messenger, Notice, message_ref
@@ -425,9 +425,9 @@ class AddForm:
     default_slot_id: int | None
 
 
-class InvalidEntry(Exception):
+class InvalidEntry(InvalidInput):
     def __init__(self, field: str, code: str) -> None:
-        super().__init__(f"{field}:{code}")
+        super().__init__([FieldError(field, code)])
         self.field = field  # "text" | "slot"
         self.code = code  # "required" | "too_long" | "unknown"
 

@@ -32,7 +32,7 @@ from sqlmodel import col, select
 
 from bot.catalog import Expectation
 from bot.core.delivery import DeliveryLedger, enqueue, payload_of
-from bot.core.errors import NotAllowed
+from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.memos.memos import SendNow, authorize_slot, load_parties, send_now, slot_picks
 from bot.features.picks import Pick
 from bot.ports import DeliveryFailed, Messenger, Notice
@@ -124,20 +124,22 @@ class ReflectionForm:
 
 
 @dataclass(frozen=True)
-class ReflectionError:
-    field: str  # "item" | "overall" | "comment"
-    code: str  # "required" | "too_long"
+class ReflectionError(FieldError):
+    """`field` is "item" | "overall" | "comment"; `code` "required" | "too_long"."""
+
     agenda_item_id: int | None = None
 
 
-class InvalidReflection(Exception):
+class InvalidReflection(InvalidInput):
+    errors: list[ReflectionError]
+
     def __init__(self, errors: list[ReflectionError]) -> None:
-        super().__init__(", ".join(f"{e.field}:{e.code}" for e in errors))
+        super().__init__(errors)
         self.errors = errors
 
 
-class ReflectionClosed(Exception):
-    """The answer is older than CHANGE_WINDOW and can no longer be changed."""
+class ReflectionClosed(NotAllowed):
+    """The answer is older than CHANGE_WINDOW and can no longer be changed by anyone."""
 
 
 @dataclass(frozen=True)

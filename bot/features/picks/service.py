@@ -21,7 +21,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation, department_topic_set_key
-from bot.core.errors import NotAllowed
+from bot.core.errors import FieldError as CoreFieldError
+from bot.core.errors import InvalidInput, NotAllowed
 from bot.features.org import (
     Entry,
     EntryRule,
@@ -60,17 +61,19 @@ class PickInput:
 
 
 @dataclass(frozen=True)
-class FieldError:
-    """A problem with one field; `topic_id` None with field "free" means the free topic."""
+class FieldError(CoreFieldError):
+    """A problem with one field; `topic_id` None with field "free" means the free topic.
+    `field` is "topics" | "expectation" | "note" | "free_topic"; `code` is "required" |
+    "too_long" | "unknown"."""
 
-    field: str  # "topics" | "expectation" | "note" | "free_topic"
-    code: str  # "required" | "too_long" | "unknown"
     topic_id: int | None = None
 
 
-class InvalidPicks(Exception):
+class InvalidPicks(InvalidInput):
+    errors: list[FieldError]
+
     def __init__(self, errors: list[FieldError]) -> None:
-        super().__init__(", ".join(f"{e.field}:{e.code}" for e in errors))
+        super().__init__(errors)
         self.errors = errors
 
 

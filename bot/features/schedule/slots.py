@@ -90,12 +90,13 @@ class Outcome(StrEnum):
     skipped = "skipped"
 
 
-class InvalidMove(Exception):
+class InvalidMove(InvalidInput):
     """A new time that cannot be used; `code` is "past", "taken", "closed" (held) or
-    "cancelled" (the cadence that planned it was changed or stopped)."""
+    "cancelled" (the cadence that planned it was changed or stopped). It is about the new
+    date (the field "date")."""
 
     def __init__(self, code: str) -> None:
-        super().__init__(code)
+        super().__init__([FieldError("date", code)])
         self.code = code
 
 

@@ -29,7 +29,8 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation
-from bot.core.errors import NotAllowed
+from bot.core.errors import FieldError, NotAllowed, NotFound
+from bot.core.errors import InvalidInput as CoreInvalidInput
 from bot.features.org import PeopleService
 from bot.features.tips.catalog import known_topic, topic_label
 from bot.features.tips.search import PAGE_SIZE, SearchFilters, TipSearch, store_index
@@ -64,23 +65,25 @@ DEFAULT_WEEKDAY = 4  # Friday
 DEFAULT_TIME = time(17, 0)
 
 
-class TipNotFound(Exception):
+class TipNotFound(NotFound):
     """No such tip, or it was deleted."""
 
 
-class OwnTip(Exception):
+class OwnTip(NotAllowed):
     """Authors do not mark their own tip helpful."""
 
 
 @dataclass(frozen=True)
-class TipFieldError:
-    field: str  # "topic" | "free_topic" | "expectation" | "title" | "body" | "weekday" | ...
-    code: str  # "required" | "too_long" | "unknown" | "invalid"
+class TipFieldError(FieldError):
+    """`field` is "topic" | "free_topic" | "expectation" | "title" | "body" | "weekday" | ...;
+    `code` is "required" | "too_long" | "unknown" | "invalid"."""
 
 
-class InvalidInput(Exception):
+class InvalidInput(CoreInvalidInput):
+    errors: list[TipFieldError]
+
     def __init__(self, errors: list[TipFieldError]) -> None:
-        super().__init__(", ".join(f"{e.field}:{e.code}" for e in errors))
+        super().__init__(errors)
         self.errors = errors
 
 
