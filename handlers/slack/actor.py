@@ -6,9 +6,14 @@ users.info call, and a listener that can ack first should not wait for the datab
 
 from __future__ import annotations
 
+from bot.core.errors import NotAllowed
 from bot.features.org import PeopleService, Person
 from bot.i18n import normalize_locale
 from bot.ports import Directory
+
+
+class UnknownPerson(NotAllowed):
+    """The acting Slack user is not in the org data: they are party to nothing."""
 
 
 class Actor:
@@ -30,6 +35,19 @@ class Actor:
             self._person = await self._people.resolve_slack_user(self.user_id, self._directory)
             self._resolved = True
         return self._person
+
+    async def known(self) -> Person:
+        """The acting person, for a listener that acts for them; UnknownPerson (a refusal the
+        outcome mapper answers) when the org data does not know them."""
+        person = await self.person()
+        if person is None or person.id is None:
+            raise UnknownPerson
+        return person
+
+    async def person_id(self) -> int:
+        person = await self.known()
+        assert person.id is not None  # known() checked it
+        return person.id
 
     async def locale(self) -> str:
         """The person's language; for someone not in the org data, Slack's own setting."""

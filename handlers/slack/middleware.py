@@ -37,8 +37,9 @@ def _kind(body: dict[str, Any]) -> str:
 
 
 def request_builder(app: AsyncApp, services: Services) -> RequestBuilder:
-    """Turn an HTTP request into a Bolt request that carries the lazy Actor (`context.actor`);
-    Bolt checks the signature before any listener can use it."""
+    """Turn an HTTP request into a Bolt request that carries the services and the lazy Actor
+    (`context["services"]`, `context["actor"]`; read them with handlers.slack.context); Bolt
+    checks the signature before any listener can use them."""
     directory = SlackDirectory(app.client)
 
     async def build(request: web.Request) -> AsyncBoltRequest:
@@ -48,6 +49,7 @@ def request_builder(app: AsyncApp, services: Services) -> RequestBuilder:
         # is the request trace that remains, without any content.
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("handling %s from %s", _kind(bolt_request.body), context.user_id)
+        context["services"] = services
         if context.user_id:
             context["actor"] = Actor(context.user_id, services.people, directory)
         return bolt_request

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import NotAllowed
@@ -27,6 +28,23 @@ def int_id(value: Any) -> int | None:
     # isascii: str.isdigit() also accepts digits like "²" that int() refuses.
     plain = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12
     return int(value) if plain else None
+
+
+def required_id(value: Any, *, missing: type[Exception] = NotAllowed) -> int:
+    """An id the listener cannot act without. A missing or odd one is answered like an id of
+    someone else's pair: `missing` (NotAllowed unless said) is raised for the outcome mapper."""
+    found = int_id(value)
+    if found is None:
+        raise missing
+    return found
+
+
+def chosen(action: dict[str, Any]) -> Any:
+    """What a button's value, or a select's chosen option, names."""
+    if "value" in action:
+        return action["value"]
+    option = action.get("selected_option") or {}
+    return option.get("value") if isinstance(option, dict) else None
 
 
 def metadata(view: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +70,16 @@ async def show_modal(client: AsyncWebClient, body: dict[str, Any], view: dict[st
         await client.views_push(trigger_id=body["trigger_id"], view=view)
     else:
         await client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+async def update_view(client: AsyncWebClient, view: dict[str, Any], shown: dict[str, Any]) -> None:
+    """Redraw the modal the person is in, unless a quicker second click already redrew it
+    (its redraw is the newer one)."""
+    try:
+        await client.views_update(view_id=view["id"], hash=view.get("hash"), view=shown)
+    except SlackApiError as exc:
+        if exc.response.get("error") != "hash_conflict":
+            raise
 
 
 @dataclass(frozen=True)

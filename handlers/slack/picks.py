@@ -5,25 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
-from bot.core.errors import NotAllowed
+from bot.core.errors import InvalidInput
 from bot.features.org import Choose, NoPairs, NoPerson, One, Person
-from bot.features.picks import InvalidPicks, PickInput, SaveResult
+from bot.features.picks import FieldError, PickInput, SaveResult
 from bot.i18n import t
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.actor import Actor
+from handlers.slack.context import actor_of, services_of
 from handlers.slack.home import publish_home
+from handlers.slack.outcomes import Via, Wording, answering, errors_of
 from handlers.slack.payload import (
+    chosen,
     int_id,
-    load_owned,
     metadata_id,
-    modal_button,
-    pair_choice,
+    required_id,
     show_modal,
+    state_values,
+    update_view,
 )
 
 
@@ -95,112 +97,102 @@ async def open_entry(
     return None
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    people = services.people
+def _refusal(locale: str, key: str) -> dict[str, Any]:
+    """Picks and the schedule say one thing in a modal: the pair is not the person's."""
+    return pb.refusal_view(locale)
 
-    modal_button(
-        app,
-        ids.OPEN_PICKER,
-        lambda person, pair: services.picks.for_member(person, pair, now=services.clock.now()),
-        lambda found: pb.picker_view(
-            found.value,
-            pb.PickerState.from_saved(found.value),
-            locale=found.locale,
-            timezone=found.timezone,
-        ),
-        pb.refusal_view,
+
+def _picker_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    return pb.picker_errors(errors_of(invalid, FieldError), view.get("blocks") or [], locale)
+
+
+PICKS = Wording(notice=_refusal, fields=_picker_errors)
+
+
+async def open_picker(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """The member's picker for the pair the button names."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(action.get("value"))
+    picks = await services.picks.for_member(person_id, pair_id, now=services.clock.now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    view = pb.picker_view(picks, pb.PickerState.from_saved(picks), locale=locale, timezone=zone)
+    await show_modal(client, body, view)
+
+
+async def show_picks(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """A pair's picks, read-only, for either party (a button, or the chooser's select)."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(chosen(action))
+    picks = await services.picks.for_party(person_id, pair_id, now=services.clock.now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    view = pb.picks_view(
+        picks, locale=locale, timezone=zone, for_leader=picks.leader.id == person_id
     )
+    await show_modal(client, body, view)
 
-    async def show_picks(
-        body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        found = await load_owned(
-            client,
-            body,
-            context["actor"],
-            pair_value,
-            lambda person, pair: services.picks.for_party(person, pair, now=services.clock.now()),
-            pb.refusal_view,
+
+async def redraw_picker(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """A topic was (un)checked: redraw so expectation inputs match the chosen topics."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    view = body.get("view") or {}
+    person_id, pair_id = await actor.person_id(), required_id(metadata_id(view, "pair_id"))
+    picks = await services.picks.for_member(person_id, pair_id, now=services.clock.now())
+    state = parse_picker_state(state_values(view))
+    locale, zone = await actor.locale(), await actor.timezone()
+    await update_view(client, view, pb.picker_view(picks, state, locale=locale, timezone=zone))
+
+
+async def submit_picker(
+    ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(metadata_id(view, "pair_id"))
+    picks = picks_from_state(parse_picker_state(state_values(view)))
+    result = await services.picks.save(person_id, pair_id, picks, now=services.clock.now())
+    member = await actor.known()
+    await ack(response_action="clear")
+    await after_save(client, services, result, member)
+
+
+async def after_save(
+    client: AsyncWebClient, services: Services, result: SaveResult, member: Person
+) -> None:
+    """Tell the leader, confirm to the member and redraw their Home."""
+    # The leader's notice goes first and on its own: the save claimed it, so a failure
+    # below must not leave the leader never told.
+    await services.picks.tell_leader(result)
+    picks = result.picks
+    locale, zone = services.people.locale_of(member), services.people.timezone_of(member)
+    if member.slack_id:
+        await client.chat_postMessage(
+            channel=member.slack_id,
+            text=t(locale, "picks.saved", leader=picks.leader.name, when=""),
+            blocks=pb.confirmation_message(picks, locale=locale, timezone=zone),
         )
-        if found is not None:
-            picks = found.value
-            view = pb.picks_view(
-                picks,
-                locale=found.locale,
-                timezone=found.timezone,
-                for_leader=picks.leader.id == found.person_id,
-            )
-            await show_modal(client, body, view)
+        await publish_home(client, services, member)
 
-    pair_choice(app, ids.VIEW_PICKS, ids.VIEW_PICKS_SELECT_RE, show_picks)
 
-    async def redraw(
-        ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        """A topic was (un)checked: redraw so expectation inputs match the chosen topics."""
-        await ack()
-        actor: Actor = context["actor"]
-        view = body.get("view") or {}
-        person = await actor.person()
-        pair_id = metadata_id(view, "pair_id")
-        locale, zone = await actor.locale(), await actor.timezone()
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            picks = await services.picks.for_member(person.id, pair_id, now=services.clock.now())
-        except NotAllowed:
-            await client.views_update(view_id=view["id"], view=pb.refusal_view(locale))
-            return
-        state = parse_picker_state((view.get("state") or {}).get("values") or {})
-        try:
-            await client.views_update(
-                view_id=view["id"],
-                hash=view.get("hash"),
-                view=pb.picker_view(picks, state, locale=locale, timezone=zone),
-            )
-        except SlackApiError as exc:
-            # A quicker second click already redrew the modal; its redraw is the newer one.
-            if exc.response.get("error") != "hash_conflict":
-                raise
-
-    app.action(ids.PICKER_TOPICS)(redraw)
-    app.action(ids.PICKER_FREE)(redraw)
-
-    @app.view(ids.PICKER_CALLBACK)
-    async def on_picker_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        pair_id = metadata_id(view, "pair_id")
-        state = parse_picker_state((view.get("state") or {}).get("values") or {})
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            result = await services.picks.save(
-                person.id, pair_id, picks_from_state(state), now=services.clock.now()
-            )
-        except NotAllowed:
-            await ack(response_action="update", view=pb.refusal_view(locale))
-            return
-        except InvalidPicks as invalid:
-            errors = pb.picker_errors(invalid.errors, view.get("blocks") or [], locale)
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack(response_action="clear")
-        await _after_save(client, result, person)
-
-    async def _after_save(client: AsyncWebClient, result: SaveResult, member: Person) -> None:
-        # The leader's notice goes first and on its own: the save claimed it, so a failure
-        # below must not leave the leader never told.
-        await services.picks.tell_leader(result)
-        picks = result.picks
-        m_locale, m_zone = people.locale_of(member), people.timezone_of(member)
-        if member.slack_id:
-            await client.chat_postMessage(
-                channel=member.slack_id,
-                text=t(m_locale, "picks.saved", leader=picks.leader.name, when=""),
-                blocks=pb.confirmation_message(picks, locale=m_locale, timezone=m_zone),
-            )
-            await publish_home(client, services, member)
+def register(app: AsyncApp, services: Services) -> None:
+    app.action(ids.OPEN_PICKER)(answering(Via.MODAL, PICKS, open_picker))
+    app.action(ids.VIEW_PICKS)(answering(Via.MODAL, PICKS, show_picks))
+    app.action(ids.VIEW_PICKS_SELECT_RE)(answering(Via.MODAL, PICKS, show_picks))
+    app.action(ids.PICKER_TOPICS)(answering(Via.UPDATE, PICKS, redraw_picker))
+    app.action(ids.PICKER_FREE)(answering(Via.UPDATE, PICKS, redraw_picker))
+    app.view(ids.PICKER_CALLBACK)(answering(Via.SUBMISSION, PICKS, submit_picker))
