@@ -97,7 +97,7 @@ async def open_entry(
     return None
 
 
-def _refusal(locale: str, key: str) -> dict[str, Any]:
+def refusal_notice(locale: str, key: str) -> dict[str, Any]:
     """Picks and the schedule say one thing in a modal: the pair is not the person's."""
     return pb.refusal_view(locale)
 
@@ -106,7 +106,7 @@ def _picker_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> 
     return pb.picker_errors(errors_of(invalid, FieldError), view.get("blocks") or [], locale)
 
 
-PICKS = Wording(notice=_refusal, fields=_picker_errors)
+PICKS = Wording(notice=refusal_notice, fields=_picker_errors)
 
 
 async def open_picker(

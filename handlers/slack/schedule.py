@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import date, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,29 +17,18 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
 from bot.core.delivery import SendGate
-from bot.core.errors import InvalidInput, NotAllowed
+from bot.core.errors import FieldError, InvalidInput
 from bot.features.org import Choose, NoPairs, NoPerson, One, Person
-from bot.features.schedule import (
-    AnswerResult,
-    CadenceInput,
-    InvalidMove,
-    Outcome,
-    SlotState,
-)
+from bot.features.schedule import AnswerResult, CadenceInput, Outcome, SlotState
 from bot.i18n import t
 from bot.ports import Directory
 from handlers.slack import ids
-from handlers.slack import picks_blocks as pb
 from handlers.slack import schedule_blocks as sb
-from handlers.slack.actor import Actor
+from handlers.slack.context import actor_of, services_of
 from handlers.slack.home import publish_home
-from handlers.slack.payload import (
-    int_id,
-    load_owned,
-    metadata_id,
-    pair_choice,
-    show_modal,
-)
+from handlers.slack.outcomes import Via, Wording, answering
+from handlers.slack.payload import chosen, metadata_id, required_id, show_modal, state_values
+from handlers.slack.picks import refusal_notice
 from handlers.slack.subcommands import Invocation, subcommand
 
 _MOVABLE = (SlotState.planned, SlotState.skipped, SlotState.unknown)
@@ -54,6 +44,9 @@ _CADENCE_INPUTS = {
     "starting": (ids.SCHEDULE_START_BLOCK, ids.SCHEDULE_START, "selected_date"),
 }
 _CADENCE_BLOCKS = {name: block for name, (block, _, _) in _CADENCE_INPUTS.items()}
+_MOVE_BLOCKS = {"date": ids.MOVE_DATE_BLOCK, "time": ids.MOVE_TIME_BLOCK}
+_ANSWERS = {ids.SLOT_HELD: Outcome.held, ids.SLOT_SKIPPED: Outcome.skipped}
+REQUIRED = "required"
 
 
 def cadence_answers(values: dict[str, Any]) -> CadenceInput:
@@ -138,181 +131,121 @@ async def schedule_command(inv: Invocation) -> None:
     await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
+def _cadence_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    return {_CADENCE_BLOCKS[e.field]: t(locale, e.code) for e in invalid.errors}
+
+
+def _move_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    """A date or time left out, or a new time the schedule refused (InvalidMove's code)."""
+    return {
+        _MOVE_BLOCKS[e.field]: t(
+            locale,
+            "schedule.error.required" if e.code == REQUIRED else f"schedule.move.error.{e.code}",
+        )
+        for e in invalid.errors
+    }
+
+
+SCHEDULE = Wording(notice=refusal_notice)
+
+
+def move_answers(view: dict[str, Any]) -> tuple[date, time]:
+    """The move modal's new date and time; InvalidInput names the ones missing."""
+    day, at = sb.parse_move(state_values(view))
+    if day is None or at is None:
+        missing = [name for name, value in (("date", day), ("time", at)) if value is None]
+        raise InvalidInput([FieldError(name, REQUIRED) for name in missing])
+    return day, at
+
+
+async def open_cadence(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """The cadence modal for the pair a button or the chooser's select names."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(chosen(action))
+    now = services.clock.now()
+    form = await services.schedule.cadence_form(
+        person_id, pair_id, now=now, directory=actor.directory
+    )
+    today = now.astimezone(ZoneInfo(form.timezone)).date()
+    view = sb.cadence_modal(form, actor_id=person_id, locale=await actor.locale(), today=today)
+    await show_modal(client, body, view)
+
+
+async def submit_cadence(
+    ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(metadata_id(view, "pair_id"))
+    answers = cadence_answers(state_values(view))
+    now = services.clock.now()
+    result = await services.schedule.save_cadence(person_id, pair_id, answers, now=now)
+    locale, zone = await actor.locale(), await actor.timezone()
+    await ack(response_action="update", view=sb.saved_view(result, locale=locale, timezone=zone))
+    person = await actor.known()
+    await services.schedule.tell_other(result, person)
+    await publish_home(client, services, person)
+
+
+async def answer_slot(
+    ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
+) -> None:
+    """ "Did it happen?": held or skipped; the question turns into the answer."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
+    outcome = _ANSWERS[str(action.get("action_id"))]
+    result = await services.schedule.answer(person_id, slot_id, outcome, now=services.clock.now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    text, blocks = sb.answered_message(result, locale=locale, timezone=zone)
+    await respond(text=text, blocks=blocks, replace_original=True)
+
+
+async def open_move(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+    respond: AsyncRespond,
+) -> None:
+    """The move modal for a slot; for one no longer movable, what became of it."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
+    slot = await services.schedule.slot_for_party(person_id, slot_id)
+    locale, now = await actor.locale(), services.clock.now()
+    if slot.state in _MOVABLE:
+        view = sb.move_modal(slot, actor_id=person_id, locale=locale, now=now)
+        await show_modal(client, body, view)
+        return
+    gone = AnswerResult(slot, False, None)
+    text, blocks = sb.answered_message(gone, locale=locale, timezone=await actor.timezone())
+    await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
+
+
+async def submit_move(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    actor, services = actor_of(context), services_of(context)
+    day, at = move_answers(view)
+    person_id, slot_id = await actor.person_id(), required_id(metadata_id(view, "slot_id"))
+    result = await services.schedule.move(person_id, slot_id, day, at, now=services.clock.now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    await ack(response_action="update", view=sb.moved_view(result, locale=locale, timezone=zone))
+
+
 def register(app: AsyncApp, services: Services) -> None:
-    schedule = services.schedule
-
-    async def open_cadence(
-        body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        found = await load_owned(
-            client,
-            body,
-            context["actor"],
-            pair_value,
-            lambda person, pair: schedule.cadence_form(
-                person, pair, now=services.clock.now(), directory=context["actor"].directory
-            ),
-            pb.refusal_view,
-        )
-        if found is None:
-            return
-        view = found.value
-        today = services.clock.now().astimezone(ZoneInfo(view.timezone)).date()
-        modal = sb.cadence_modal(view, actor_id=found.person_id, locale=found.locale, today=today)
-        await show_modal(client, body, modal)
-
-    pair_choice(app, ids.SCHEDULE_OPEN, ids.SCHEDULE_CHOOSE, open_cadence)
-
-    @app.view(ids.SCHEDULE_CALLBACK)
-    async def on_cadence_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale, zone = await actor.locale(), await actor.timezone()
-        pair_id = metadata_id(view, "pair_id")
-        answers = cadence_answers((view.get("state") or {}).get("values") or {})
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            result = await schedule.save_cadence(
-                person.id, pair_id, answers, now=services.clock.now()
-            )
-        except NotAllowed:
-            await ack(response_action="update", view=pb.refusal_view(locale))
-            return
-        except InvalidInput as invalid:
-            errors = {_CADENCE_BLOCKS[e.field]: t(locale, e.code) for e in invalid.errors}
-            await ack(response_action="errors", errors=errors)
-            return
-        await ack(
-            response_action="update", view=sb.saved_view(result, locale=locale, timezone=zone)
-        )
-        await schedule.tell_other(result, person)
-        await publish_home(client, services, person)
-
-    async def answer(
-        outcome: Outcome,
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        respond: AsyncRespond,
-    ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        slot_id = int_id(action.get("value"))
-        locale, zone = await actor.locale(), await actor.timezone()
-        try:
-            if person is None or person.id is None or slot_id is None:
-                raise NotAllowed
-            result = await schedule.answer(person.id, slot_id, outcome, now=services.clock.now())
-        except NotAllowed:
-            await respond(
-                text=t(locale, "error.not_your_pair"),
-                response_type="ephemeral",
-                replace_original=False,
-            )
-            return
-        text, blocks = sb.answered_message(result, locale=locale, timezone=zone)
-        await respond(text=text, blocks=blocks, replace_original=True)
-
-    @app.action(ids.SLOT_HELD)
-    async def on_held(
-        ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        await answer(Outcome.held, action, context, respond)
-
-    @app.action(ids.SLOT_SKIPPED)
-    async def on_skipped(
-        ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
-    ) -> None:
-        await ack()
-        await answer(Outcome.skipped, action, context, respond)
-
-    async def open_move(
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        found = await load_owned(
-            client,
-            body,
-            context["actor"],
-            action.get("value"),
-            schedule.slot_for_party,
-            pb.refusal_view,
-        )
-        if found is None:
-            return
-        slot, locale = found.value, found.locale
-        if slot.state not in _MOVABLE:
-            text, blocks = sb.answered_message(
-                AnswerResult(slot, False, None), locale=locale, timezone=found.timezone
-            )
-            await respond(
-                text=text, blocks=blocks, response_type="ephemeral", replace_original=False
-            )
-            return
-        await show_modal(
-            client,
-            body,
-            sb.move_modal(slot, actor_id=found.person_id, locale=locale, now=services.clock.now()),
-        )
-
-    @app.action(ids.SLOT_MOVED)
-    async def on_moved(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        await open_move(body, action, context, client, respond)
-
-    @app.action(ids.SLOT_RESCHEDULE)
-    async def on_reschedule(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        await open_move(body, action, context, client, respond)
-
-    @app.view(ids.MOVE_CALLBACK)
-    async def on_move_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale, zone = await actor.locale(), await actor.timezone()
-        slot_id = metadata_id(view, "slot_id")
-        day, at = sb.parse_move((view.get("state") or {}).get("values") or {})
-        if day is None or at is None:
-            errors = {}
-            if day is None:
-                errors[ids.MOVE_DATE_BLOCK] = t(locale, "schedule.error.required")
-            if at is None:
-                errors[ids.MOVE_TIME_BLOCK] = t(locale, "schedule.error.required")
-            await ack(response_action="errors", errors=errors)
-            return
-        try:
-            if person is None or person.id is None or slot_id is None:
-                raise NotAllowed
-            result = await schedule.move(person.id, slot_id, day, at, now=services.clock.now())
-        except NotAllowed:
-            await ack(response_action="update", view=pb.refusal_view(locale))
-            return
-        except InvalidMove as invalid:
-            message = t(locale, f"schedule.move.error.{invalid.code}")
-            await ack(response_action="errors", errors={ids.MOVE_DATE_BLOCK: message})
-            return
-        await ack(
-            response_action="update", view=sb.moved_view(result, locale=locale, timezone=zone)
-        )
+    cadence, move = SCHEDULE.with_fields(_cadence_errors), SCHEDULE.with_fields(_move_errors)
+    app.action(ids.SCHEDULE_OPEN)(answering(Via.MODAL, SCHEDULE, open_cadence))
+    app.action(ids.SCHEDULE_CHOOSE)(answering(Via.MODAL, SCHEDULE, open_cadence))
+    app.view(ids.SCHEDULE_CALLBACK)(answering(Via.SUBMISSION, cadence, submit_cadence))
+    app.action(ids.SLOT_HELD)(answering(Via.REPLY, SCHEDULE, answer_slot))
+    app.action(ids.SLOT_SKIPPED)(answering(Via.REPLY, SCHEDULE, answer_slot))
+    app.action(ids.SLOT_MOVED)(answering(Via.MODAL, SCHEDULE, open_move))
+    app.action(ids.SLOT_RESCHEDULE)(answering(Via.MODAL, SCHEDULE, open_move))
+    app.view(ids.MOVE_CALLBACK)(answering(Via.SUBMISSION, move, submit_move))
