@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
@@ -18,30 +18,31 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
-from bot.core.errors import NotAllowed
+from bot.core.errors import InvalidInput
 from bot.features.memos import (
     NEXT_FOCUS,
     AlreadyTodo,
     InvalidEntry,
-    InvalidReflection,
-    InvalidTodo,
     NotInMemoThread,
     ReflectionClosed,
+    ReflectionError,
+    TodoError,
 )
 from bot.features.org import Choose, NoPairs, NoPerson, One, Person
 from bot.i18n import t
+from bot.ports import MessageRef
 from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
-from handlers.slack.actor import Actor
+from handlers.slack.context import actor_of, services_of
 from handlers.slack.home import publish_home
 from handlers.slack.messenger import optional_slack_ref, slack_ref
 from handlers.slack.middleware import dedupe_events
+from handlers.slack.outcomes import Via, Wording, answering, errors_of
 from handlers.slack.payload import (
+    chosen,
     int_id,
-    load_owned,
     metadata,
-    modal_button,
-    pair_choice,
+    required_id,
     show_modal,
     state_values,
 )
@@ -120,355 +121,375 @@ async def memo_command(inv: Invocation) -> None:
     await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
+# --- what the forms and the shortcut carry ------------------------------------------------
+
+
+class EntryAnswers(TypedDict):
+    slot_id: int | None
+    text: str
+    next_focus: bool
+
+
+class TodoAnswers(TypedDict):
+    text: str
+    owner_id: int | None
+    due: date | None
+    slot_id: int | None
+    source: MessageRef | None
+
+
+class ReflectionAnswers(TypedDict):
+    scores: dict[int, int | None]
+    overall: int | None
+    comment: str
+    share: bool
+
+
+class MessageAnswers(TypedDict):
+    ref: MessageRef
+    thread: MessageRef | None
+    text: str
+
+
+def entry_answers(view: dict[str, Any]) -> EntryAnswers:
+    values = state_values(view)
+    kinds = _input(values, ids.MEMO_ADD_KIND_BLOCK, ids.MEMO_ADD_KIND).get("selected_options")
+    return EntryAnswers(
+        slot_id=int_id(_selected(values, ids.MEMO_ADD_SLOT_BLOCK, ids.MEMO_ADD_SLOT)),
+        text=str(_input(values, ids.MEMO_ADD_TEXT_BLOCK, ids.MEMO_ADD_TEXT).get("value") or ""),
+        next_focus=bool(kinds),
+    )
+
+
+def todo_answers(view: dict[str, Any]) -> TodoAnswers:
+    meta, values = metadata(view), state_values(view)
+    due_text = _input(values, ids.TODO_DUE_BLOCK, ids.TODO_DUE).get("selected_date")
+    try:
+        due = date.fromisoformat(due_text) if isinstance(due_text, str) else None
+    except ValueError:
+        due = None
+    return TodoAnswers(
+        text=str(_input(values, ids.TODO_TEXT_BLOCK, ids.TODO_TEXT).get("value") or ""),
+        owner_id=int_id(_selected(values, ids.TODO_OWNER_BLOCK, ids.TODO_OWNER)),
+        due=due,
+        slot_id=int_id(meta.get("slot_id")),
+        source=optional_slack_ref(meta.get("channel"), meta.get("ts")),
+    )
+
+
+def reflection_answers(view: dict[str, Any]) -> ReflectionAnswers:
+    values = state_values(view)
+    scores = {
+        item_id: int_id(_selected(values, block_id, ids.REFLECTION_SCORE))
+        for block_id in values
+        if block_id.startswith(ids.REFLECTION_ITEM_BLOCK)
+        and (item_id := int_id(block_id.removeprefix(ids.REFLECTION_ITEM_BLOCK))) is not None
+    }
+    comment = _input(values, ids.REFLECTION_COMMENT_BLOCK, ids.REFLECTION_COMMENT).get("value")
+    shared = _input(values, ids.REFLECTION_SHARE_BLOCK, ids.REFLECTION_SHARE)
+    return ReflectionAnswers(
+        scores=scores,
+        overall=int_id(_selected(values, ids.REFLECTION_OVERALL_BLOCK, ids.REFLECTION_SCORE)),
+        comment=str(comment or ""),
+        share=bool(shared.get("selected_options")),
+    )
+
+
+def message_answers(shortcut: dict[str, Any]) -> MessageAnswers:
+    """The message the TODO shortcut was used on, and the thread it is in (if any)."""
+    message = shortcut.get("message") or {}
+    channel = str((shortcut.get("channel") or {}).get("id") or "")
+    thread_ts = message.get("thread_ts")
+    return MessageAnswers(
+        ref=slack_ref(channel, str(message.get("ts") or shortcut.get("message_ts") or "")),
+        thread=slack_ref(channel, str(thread_ts)) if thread_ts else None,
+        text=str(message.get("text") or ""),
+    )
+
+
+def _entry_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    first = invalid.errors[0]
+    return mb.entry_errors(InvalidEntry(first.field, first.code), locale)
+
+
+def _todo_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    return mb.todo_errors(errors_of(invalid, TodoError), locale)
+
+
+def _reflection_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    return mb.reflection_errors(errors_of(invalid, ReflectionError), locale)
+
+
+MEMOS = Wording(notice=mb.info_view).saying(
+    {
+        NotInMemoThread: "memo.not_in_thread",
+        AlreadyTodo: "todo.already",
+        ReflectionClosed: "reflection.closed_short",
+    }
+)
+
+
+# --- the memo thread -------------------------------------------------------------------------
+
+
+async def on_group_message(
+    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """A reply in a memo thread is stored; its edits and deletions are mirrored."""
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        await _record_edit(event, context)
+    elif subtype == "message_deleted":
+        await _record_delete(event, context)
+    elif subtype in _REPLY_SUBTYPES and not event.get("bot_id") and event.get("thread_ts"):
+        await _record_reply(event, context, client)
+    # else top-level chat in the group DM, bots, joins: not memos
+
+
+async def _record_edit(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    message = event.get("message") or {}
+    if message.get("bot_id") or not message.get("user"):
+        return
+    services = services_of(context)
+    await services.memos.record_edit(
+        user_slack_id=str(message["user"]),
+        ref=slack_ref(str(event.get("channel") or ""), str(message.get("ts") or "")),
+        text=str(message.get("text") or ""),
+        now=services.clock.now(),
+    )
+
+
+async def _record_delete(event: dict[str, Any], context: AsyncBoltContext) -> None:
+    ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
+    if ts:
+        services = services_of(context)
+        ref = slack_ref(str(event.get("channel") or ""), str(ts))
+        await services.memos.record_delete(ref=ref, now=services.clock.now())
+
+
+async def _record_reply(
+    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    services = services_of(context)
+    channel, ts = str(event.get("channel") or ""), str(event.get("ts") or "")
+    stored = await services.memos.record_reply(
+        user_slack_id=str(event.get("user") or ""),
+        thread=slack_ref(channel, str(event.get("thread_ts"))),
+        ref=slack_ref(channel, ts),
+        text=str(event.get("text") or ""),
+        now=services.clock.now(),
+    )
+    if stored is not None:
+        await _react(client, channel, ts, _SAVED_FOCUS if stored.kind == NEXT_FOCUS else _SAVED)
+
+
+async def start_memo(
+    ack: AsyncAck,
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+) -> None:
+    """ "Start the memo now": open the slot's memo thread before its time."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
+    result = await services.memos.start_now(person_id, slot_id, now=services.clock.now())
+    if body.get("response_url"):
+        text = mb.start_result_text(result, await actor.locale())
+        await respond(text=text, response_type="ephemeral", replace_original=False)
+
+
+# --- /1on1 memo and its modals ---------------------------------------------------------------
+
+
+async def open_memos(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """The memo button on Home: the one pair's history, or the chooser."""
+    await ack()
+    actor = actor_of(context)
+    person, locale = await actor.known(), await actor.locale()
+    view = await _entry_view(services_of(context), person, locale, await actor.timezone())
+    await show_modal(client, body, mb.info_view(locale, view) if isinstance(view, str) else view)
+
+
+async def open_history(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """A pair's memo history (a button, or the chooser's select)."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(chosen(action))
+    history = await services.memos.history(person_id, pair_id, page=0, now=services.clock.now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    await show_modal(client, body, mb.history_view(history, locale=locale, timezone=zone))
+
+
+async def page_history(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    view = body.get("view") or {}
+    pair_id, page = required_id(metadata(view).get("pair_id")), int_id(action.get("value")) or 0
+    await redraw_history(client, context, str(view["id"]), pair_id, page)
+
+
+async def redraw_history(
+    client: AsyncWebClient, context: AsyncBoltContext, view_id: str, pair_id: int, page: int
+) -> None:
+    actor, services = actor_of(context), services_of(context)
+    person_id, now = await actor.person_id(), services.clock.now()
+    history = await services.memos.history(person_id, pair_id, page=page, now=now)
+    locale, zone = await actor.locale(), await actor.timezone()
+    view = mb.history_view(history, locale=locale, timezone=zone)
+    await client.views_update(view_id=view_id, view=view)
+
+
+async def open_add_entry(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(action.get("value"))
+    form = await services.memos.add_form(person_id, pair_id, now=services.clock.now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    await show_modal(client, body, mb.add_entry_view(form, locale=locale, timezone=zone))
+
+
+async def submit_entry(
+    ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    actor, services = actor_of(context), services_of(context)
+    entry = entry_answers(view)
+    person_id, pair_id = await actor.person_id(), required_id(metadata(view).get("pair_id"))
+    await services.memos.add_entry(person_id, pair_id, **entry, now=services.clock.now())
+    await ack()
+    if view.get("previous_view_id"):
+        await redraw_history(client, context, str(view["previous_view_id"]), pair_id, 0)
+
+
+# --- TODOs ---------------------------------------------------------------------------------
+
+
+async def make_todo(
+    ack: AsyncAck, shortcut: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """The message shortcut: a TODO drafted from a reply in a memo thread."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id = await actor.person_id()
+    draft = await services.action_items.draft_from_message(person_id, **message_answers(shortcut))
+    view = mb.todo_view(draft, locale=await actor.locale())
+    await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+
+
+async def open_todo(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, pair_id = await actor.person_id(), required_id(action.get("value"))
+    draft = await services.action_items.draft_for_pair(person_id, pair_id, now=services.clock.now())
+    await show_modal(client, body, mb.todo_view(draft, locale=await actor.locale()))
+
+
+async def submit_todo(
+    ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    actor, services = actor_of(context), services_of(context)
+    todo = todo_answers(view)
+    person_id, pair_id = await actor.person_id(), required_id(metadata(view).get("pair_id"))
+    zone, now = await actor.timezone(), services.clock.now()
+    await services.action_items.create(person_id, pair_id, **todo, timezone=zone, now=now)
+    await ack()
+    if todo["source"] is not None:
+        await _react(client, todo["source"].conversation, todo["source"].message_id, _MADE_TODO)
+    if view.get("previous_view_id"):
+        await redraw_history(client, context, str(view["previous_view_id"]), pair_id, 0)
+
+
+async def mark_done(
+    ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """A TODO's checkbox on Home."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    block_id = str(action.get("block_id") or "")
+    person_id, item_id = (
+        await actor.person_id(),
+        required_id(block_id.removeprefix(ids.TODO_DONE_BLOCK)),
+    )
+    done = bool(action.get("selected_options"))
+    await services.action_items.set_done(person_id, item_id, done=done, now=services.clock.now())
+    await publish_home(client, services, await actor.known())
+
+
+# --- reflections ---------------------------------------------------------------------------
+
+
+async def open_reflection(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
+    form = await services.reflections.form(person_id, slot_id, now=services.clock.now())
+    locale, zone = await actor.locale(), await actor.timezone()
+    await show_modal(client, body, mb.reflection_view(form, locale=locale, timezone=zone))
+
+
+async def submit_reflection(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    actor, services = actor_of(context), services_of(context)
+    answers = reflection_answers(view)
+    person_id, slot_id = await actor.person_id(), required_id(metadata(view).get("slot_id"))
+    reflections, now = services.reflections, services.clock.now()
+    outcome = await reflections.save(person_id, slot_id, **answers, now=now)
+    shared = outcome.comment_key is not None
+    thanks = mb.reflection_thanks_view(locale=await actor.locale(), comment_shared=shared)
+    await ack(response_action="update", view=thanks)
+    if outcome.comment_key is not None:
+        await reflections.deliver_comment(outcome.comment_key, now=services.clock.now())
+
+
 def register(app: AsyncApp, services: Services) -> None:
-    memos, items, reflections = services.memos, services.action_items, services.reflections
-
-    # --- the memo thread -------------------------------------------------------------------------
-
-    @app.event(
+    thread = app.event(
         {"type": "message"}, matchers=[_group_dm_matcher], middleware=[dedupe_events(services)]
     )
-    async def on_group_message(event: dict[str, Any], client: AsyncWebClient) -> None:
-        subtype = event.get("subtype")
-        channel = str(event.get("channel") or "")
-        if subtype == "message_changed":
-            message = event.get("message") or {}
-            if message.get("bot_id") or not message.get("user"):
-                return
-            await memos.record_edit(
-                user_slack_id=str(message["user"]),
-                ref=slack_ref(channel, str(message.get("ts") or "")),
-                text=str(message.get("text") or ""),
-                now=services.clock.now(),
-            )
-            return
-        if subtype == "message_deleted":
-            ts = event.get("deleted_ts") or (event.get("previous_message") or {}).get("ts")
-            if ts:
-                await memos.record_delete(ref=slack_ref(channel, str(ts)), now=services.clock.now())
-            return
-        thread_ts = event.get("thread_ts")
-        if subtype not in _REPLY_SUBTYPES or event.get("bot_id") or not thread_ts:
-            return  # top-level chat in the group DM, bots, joins: not memos
-        ts = str(event.get("ts") or "")
-        stored = await memos.record_reply(
-            user_slack_id=str(event.get("user") or ""),
-            thread=slack_ref(channel, str(thread_ts)),
-            ref=slack_ref(channel, ts),
-            text=str(event.get("text") or ""),
-            now=services.clock.now(),
-        )
-        if stored is not None:
-            await _react(client, channel, ts, _SAVED_FOCUS if stored.kind == NEXT_FOCUS else _SAVED)
-
-    @app.action(ids.MEMO_START)
-    async def on_memo_start(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        slot_id = int_id(action.get("value"))
-        try:
-            if person is None or person.id is None or slot_id is None:
-                raise NotAllowed
-            result = await memos.start_now(person.id, slot_id, now=services.clock.now())
-        except NotAllowed:
-            if body.get("response_url"):
-                await respond(
-                    text=t(locale, "error.not_your_pair"),
-                    response_type="ephemeral",
-                    replace_original=False,
-                )
-            else:
-                await show_modal(client, body, mb.refusal_view(locale))
-            return
-        if body.get("response_url"):
-            await respond(
-                text=mb.start_result_text(result, locale),
-                response_type="ephemeral",
-                replace_original=False,
-            )
-
-    # --- /1on1 memo and its modals ---------------------------------------------------------------
-
-    @app.action(ids.MEMO_OPEN)
-    async def on_memo_open(
-        ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        if person is None or person.id is None:
-            await show_modal(client, body, mb.refusal_view(locale))
-            return
-        view = await _entry_view(services, person, locale, await actor.timezone())
-        await show_modal(
-            client, body, mb.info_view(locale, view) if isinstance(view, str) else view
-        )
-
-    async def open_history(
-        body: dict[str, Any], pair_value: Any, context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        found = await load_owned(
-            client,
-            body,
-            context["actor"],
-            pair_value,
-            lambda person, pair: memos.history(person, pair, page=0, now=services.clock.now()),
-            mb.refusal_view,
-        )
-        if found is not None:
-            view = mb.history_view(found.value, locale=found.locale, timezone=found.timezone)
-            await show_modal(client, body, view)
-
-    pair_choice(app, ids.MEMO_PAIR, ids.MEMO_PAIR_SELECT_RE, open_history)
-
-    async def redraw_history(
-        client: AsyncWebClient, actor: Actor, view_id: str, pair_id: int | None, page: int
-    ) -> None:
-        person = await actor.person()
-        locale, zone = await actor.locale(), await actor.timezone()
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            history = await memos.history(person.id, pair_id, page=page, now=services.clock.now())
-        except NotAllowed:
-            await client.views_update(view_id=view_id, view=mb.refusal_view(locale))
-            return
-        await client.views_update(
-            view_id=view_id, view=mb.history_view(history, locale=locale, timezone=zone)
-        )
-
-    @app.action(ids.MEMO_PAGE)
-    async def on_memo_page(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        view = body.get("view") or {}
-        page = int_id(action.get("value")) or 0
-        await redraw_history(
-            client, context["actor"], view["id"], int_id(metadata(view).get("pair_id")), page
-        )
-
-    modal_button(
-        app,
-        ids.MEMO_ADD,
-        lambda person, pair: memos.add_form(person, pair, now=services.clock.now()),
-        lambda found: mb.add_entry_view(found.value, locale=found.locale, timezone=found.timezone),
-        mb.refusal_view,
-    )
-
-    @app.view(ids.MEMO_ADD_CALLBACK)
-    async def on_memo_add_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        pair_id = int_id(metadata(view).get("pair_id"))
-        values = state_values(view)
-        kinds = _input(values, ids.MEMO_ADD_KIND_BLOCK, ids.MEMO_ADD_KIND).get("selected_options")
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            await memos.add_entry(
-                person.id,
-                pair_id,
-                slot_id=int_id(_selected(values, ids.MEMO_ADD_SLOT_BLOCK, ids.MEMO_ADD_SLOT)),
-                text=str(
-                    _input(values, ids.MEMO_ADD_TEXT_BLOCK, ids.MEMO_ADD_TEXT).get("value") or ""
-                ),
-                next_focus=bool(kinds),
-                now=services.clock.now(),
-            )
-        except NotAllowed:
-            await ack(response_action="update", view=mb.refusal_view(locale))
-            return
-        except InvalidEntry as invalid:
-            await ack(response_action="errors", errors=mb.entry_errors(invalid, locale))
-            return
-        await ack()
-        if view.get("previous_view_id"):
-            await redraw_history(client, actor, str(view["previous_view_id"]), pair_id, 0)
-
-    # --- TODOs ---------------------------------------------------------------------------------
-
-    @app.message_shortcut(ids.MAKE_TODO)
-    async def on_make_todo(
-        ack: AsyncAck, shortcut: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        message = shortcut.get("message") or {}
-        channel = str((shortcut.get("channel") or {}).get("id") or "")
-        trigger_id = shortcut["trigger_id"]
-        try:
-            if person is None or person.id is None:
-                raise NotAllowed
-            draft = await items.draft_from_message(
-                person.id,
-                ref=slack_ref(channel, str(message.get("ts") or shortcut.get("message_ts") or "")),
-                thread=slack_ref(channel, str(message["thread_ts"]))
-                if message.get("thread_ts")
-                else None,
-                text=str(message.get("text") or ""),
-            )
-        except NotAllowed:
-            view = mb.refusal_view(locale)
-        except NotInMemoThread:
-            view = mb.info_view(locale, "memo.not_in_thread")
-        except AlreadyTodo:
-            view = mb.info_view(locale, "todo.already")
-        else:
-            view = mb.todo_view(draft, locale=locale)
-        await client.views_open(trigger_id=trigger_id, view=view)
-
-    modal_button(
-        app,
-        ids.TODO_ADD,
-        lambda person, pair: items.draft_for_pair(person, pair, now=services.clock.now()),
-        lambda found: mb.todo_view(found.value, locale=found.locale),
-        mb.refusal_view,
-    )
-
-    @app.view(ids.TODO_CALLBACK)
-    async def on_todo_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        meta = metadata(view)
-        values = state_values(view)
-        pair_id = int_id(meta.get("pair_id"))
-        channel, ts = meta.get("channel"), meta.get("ts")
-        due_text = _input(values, ids.TODO_DUE_BLOCK, ids.TODO_DUE).get("selected_date")
-        try:
-            due = date.fromisoformat(due_text) if isinstance(due_text, str) else None
-        except ValueError:
-            due = None
-        try:
-            if person is None or person.id is None or pair_id is None:
-                raise NotAllowed
-            await items.create(
-                person.id,
-                pair_id,
-                text=str(_input(values, ids.TODO_TEXT_BLOCK, ids.TODO_TEXT).get("value") or ""),
-                owner_id=int_id(_selected(values, ids.TODO_OWNER_BLOCK, ids.TODO_OWNER)),
-                due=due,
-                slot_id=int_id(meta.get("slot_id")),
-                source=optional_slack_ref(channel, ts),
-                timezone=await actor.timezone(),
-                now=services.clock.now(),
-            )
-        except NotAllowed:
-            await ack(response_action="update", view=mb.refusal_view(locale))
-            return
-        except InvalidTodo as invalid:
-            await ack(response_action="errors", errors=mb.todo_errors(invalid.errors, locale))
-            return
-        except AlreadyTodo:
-            await ack(response_action="update", view=mb.info_view(locale, "todo.already"))
-            return
-        await ack()
-        if isinstance(channel, str) and isinstance(ts, str):
-            await _react(client, channel, ts, _MADE_TODO)
-        if view.get("previous_view_id"):
-            await redraw_history(client, actor, str(view["previous_view_id"]), pair_id, 0)
-
-    @app.action(ids.TODO_DONE)
-    async def on_todo_done(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        block_id = str(action.get("block_id") or "")
-        item_id = int_id(block_id.removeprefix(ids.TODO_DONE_BLOCK))
-        done = bool(action.get("selected_options"))
-        try:
-            if person is None or person.id is None or item_id is None:
-                raise NotAllowed
-            await items.set_done(person.id, item_id, done=done, now=services.clock.now())
-        except NotAllowed:
-            await show_modal(client, body, mb.refusal_view(await actor.locale()))
-            return
-        await publish_home(client, services, person)
-
-    # --- reflections ---------------------------------------------------------------------------
-
-    modal_button(
-        app,
-        ids.REFLECTION_OPEN,
-        lambda person, slot: reflections.form(person, slot, now=services.clock.now()),
-        lambda found: mb.reflection_view(found.value, locale=found.locale, timezone=found.timezone),
-        mb.refusal_view,
-    )
-
-    @app.view(ids.REFLECTION_CALLBACK)
-    async def on_reflection_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        locale = await actor.locale()
-        slot_id = int_id(metadata(view).get("slot_id"))
-        values = state_values(view)
-        scores = {
-            item_id: int_id(_selected(values, block_id, ids.REFLECTION_SCORE))
-            for block_id in values
-            if block_id.startswith(ids.REFLECTION_ITEM_BLOCK)
-            and (item_id := int_id(block_id.removeprefix(ids.REFLECTION_ITEM_BLOCK))) is not None
-        }
-        overall = int_id(_selected(values, ids.REFLECTION_OVERALL_BLOCK, ids.REFLECTION_SCORE))
-        comment = _input(values, ids.REFLECTION_COMMENT_BLOCK, ids.REFLECTION_COMMENT).get("value")
-        shared = _input(values, ids.REFLECTION_SHARE_BLOCK, ids.REFLECTION_SHARE).get(
-            "selected_options"
-        )
-        try:
-            if person is None or person.id is None or slot_id is None:
-                raise NotAllowed
-            outcome = await reflections.save(
-                person.id,
-                slot_id,
-                scores=scores,
-                overall=overall,
-                comment=str(comment or ""),
-                share=bool(shared),
-                now=services.clock.now(),
-            )
-        except ReflectionClosed:  # before NotAllowed, which it is a case of
-            await ack(response_action="update", view=mb.reflection_closed_view(locale))
-            return
-        except NotAllowed:
-            await ack(response_action="update", view=mb.refusal_view(locale))
-            return
-        except InvalidReflection as invalid:
-            await ack(response_action="errors", errors=mb.reflection_errors(invalid.errors, locale))
-            return
-        await ack(
-            response_action="update",
-            view=mb.reflection_thanks_view(
-                locale=locale, comment_shared=outcome.comment_key is not None
-            ),
-        )
-        if outcome.comment_key is not None:
-            await reflections.deliver_comment(outcome.comment_key, now=services.clock.now())
+    thread(on_group_message)
+    app.action(ids.MEMO_START)(answering(Via.REPLY, MEMOS, start_memo))
+    app.action(ids.MEMO_OPEN)(answering(Via.MODAL, MEMOS, open_memos))
+    app.action(ids.MEMO_PAIR)(answering(Via.MODAL, MEMOS, open_history))
+    app.action(ids.MEMO_PAIR_SELECT_RE)(answering(Via.MODAL, MEMOS, open_history))
+    app.action(ids.MEMO_PAGE)(answering(Via.UPDATE, MEMOS, page_history))
+    app.action(ids.MEMO_ADD)(answering(Via.MODAL, MEMOS, open_add_entry))
+    entry = MEMOS.with_fields(_entry_errors)
+    app.view(ids.MEMO_ADD_CALLBACK)(answering(Via.SUBMISSION, entry, submit_entry))
+    app.message_shortcut(ids.MAKE_TODO)(answering(Via.MODAL, MEMOS, make_todo))
+    app.action(ids.TODO_ADD)(answering(Via.MODAL, MEMOS, open_todo))
+    todo = MEMOS.with_fields(_todo_errors)
+    app.view(ids.TODO_CALLBACK)(answering(Via.SUBMISSION, todo, submit_todo))
+    app.action(ids.TODO_DONE)(answering(Via.MODAL, MEMOS, mark_done))
+    app.action(ids.REFLECTION_OPEN)(answering(Via.MODAL, MEMOS, open_reflection))
+    reflection = MEMOS.with_fields(_reflection_errors)
+    app.view(ids.REFLECTION_CALLBACK)(answering(Via.SUBMISSION, reflection, submit_reflection))
