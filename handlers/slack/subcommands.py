@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
 from handlers.slack.actor import Actor
+from handlers.slack.outcomes import Request, Via, Wording, settle
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,10 @@ class Invocation:
     def trigger_id(self) -> str:
         return str(self.command["trigger_id"])
 
+    @property
+    def request(self) -> Request:
+        return Request(self.ack, self.command, self.actor, self.client, self.respond)
+
 
 Handler = Callable[[Invocation], Awaitable[None]]
 
@@ -39,17 +44,27 @@ class Subcommand:
     words: tuple[str, ...]  # the first is the canonical one shown in help
     help_key: str  # i18n key of the help line
     handler: Handler
+    # How its refusals are worded (an ephemeral reply); None for one that refuses nothing.
+    wording: Wording | None = None
+
+    async def run(self, inv: Invocation) -> None:
+        if self.wording is None:
+            await self.handler(inv)
+        else:
+            await settle(self.handler(inv), Via.COMMAND, self.wording, inv.request)
 
 
 SUBCOMMANDS: list[Subcommand] = []
 
 
-def subcommand(*words: str, help_key: str) -> Callable[[Handler], Handler]:
+def subcommand(
+    *words: str, help_key: str, wording: Wording | None = None
+) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
         taken = {w for s in SUBCOMMANDS for w in s.words}
         if taken & set(words):
             raise ValueError(f"sub-command already registered: {sorted(taken & set(words))}")
-        SUBCOMMANDS.append(Subcommand(tuple(words), help_key, handler))
+        SUBCOMMANDS.append(Subcommand(tuple(words), help_key, handler, wording))
         return handler
 
     return register

@@ -7,30 +7,40 @@ stored.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
-from slack_bolt.context.respond.async_respond import AsyncRespond
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
-from bot.core.errors import NotAllowed
+from bot.core.errors import InvalidInput, NotAllowed, NotFound
 from bot.features.tips import (
     ConfigInput,
-    InvalidInput,
     OwnTip,
     TipDraft,
+    TipFieldError,
     TipNotFound,
     TipQuery,
 )
 from bot.i18n import t
 from handlers.slack import ids
 from handlers.slack import tips_blocks as tb
-from handlers.slack.actor import Actor
+from handlers.slack.actor import UnknownPerson
+from handlers.slack.context import actor_of, services_of
 from handlers.slack.messenger import slack_ref
-from handlers.slack.payload import int_id, metadata, show_modal, state_values
+from handlers.slack.outcomes import Via, Wording, answering, errors_of
+from handlers.slack.payload import (
+    int_id,
+    metadata,
+    required_id,
+    show_modal,
+    state_values,
+    update_view,
+)
 from handlers.slack.subcommands import Invocation, subcommand
+
+_MENU = ("edit", "delete")
 
 
 def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:
@@ -81,326 +91,209 @@ def config_from(view: dict[str, Any]) -> ConfigInput:
     )
 
 
-async def _tell(
-    client: AsyncWebClient,
-    body: dict[str, Any],
-    respond: AsyncRespond,
-    locale: str,
-    key: str,
-) -> None:
-    """A short answer to a click: in the modal the person is in, else only to them."""
-    if body.get("view"):
-        await show_modal(client, body, tb.notice_view(locale, key))
-    else:
-        await respond(text=t(locale, key), response_type="ephemeral", replace_original=False)
+def _tip_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    return tb.tip_form_errors(errors_of(invalid, TipFieldError), locale)
 
 
-async def _person_id(actor: Actor) -> int | None:
-    person = await actor.person()
-    return person.id if person is not None else None
+def _config_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:
+    return tb.config_errors(errors_of(invalid, TipFieldError), locale)
+
+
+TIPS = Wording(notice=tb.notice_view).saying(
+    {NotAllowed: "tips.error.not_yours", NotFound: "tips.error.gone"}
+)
+NEW_TIP = TIPS.saying({NotAllowed: "tips.error.leaders_only"}).with_fields(_tip_errors)
+EDITED_TIP = TIPS.with_fields(_tip_errors)
+HELPFUL = TIPS.saying({NotAllowed: "tips.error.helpful_leaders_only", OwnTip: "tips.error.own_tip"})
+BROWSE = TIPS.saying({NotAllowed: "tips.error.browse_not_allowed"})
+CONFIG = TIPS.saying({NotAllowed: "tips.error.admins_only"}).with_fields(_config_errors)
+
+
+def tip_form_wording(body: dict[str, Any]) -> Wording:
+    """A refused new tip is for leaders only; a refused edit is someone else's tip."""
+    return EDITED_TIP if "tip_id" in metadata(body.get("view") or {}) else NEW_TIP
+
+
+def _tip_id(value: Any) -> int:
+    """A tip id this bot wrote into private_metadata (an int, never text)."""
+    return required_id(value if isinstance(value, int) else None)
 
 
 # --- sub-commands -------------------------------------------------------------------------------
 
 
-@subcommand("tip", help_key="tips.help.tip")
+@subcommand(
+    "tip", help_key="tips.help.tip", wording=TIPS.saying({UnknownPerson: "error.unknown_user"})
+)
 async def on_tip(inv: Invocation) -> None:
     await inv.ack()
-    locale = await inv.actor.locale()
-    person_id = await _person_id(inv.actor)
-    if person_id is None:
-        await inv.respond(text=t(locale, "error.unknown_user"), response_type="ephemeral")
-        return
+    locale, person_id = await inv.actor.locale(), await inv.actor.person_id()
     if not (await inv.services.tips.access(person_id)).leader:
         await inv.respond(text=t(locale, "tips.error.leaders_only"), response_type="ephemeral")
         return
-    await inv.client.views_open(
-        trigger_id=inv.trigger_id, view=tb.tip_form_view(tb.TipForm(), locale=locale)
-    )
+    view = tb.tip_form_view(tb.TipForm(), locale=locale)
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
-@subcommand("tips", help_key="tips.help.tips")
+@subcommand(
+    "tips", help_key="tips.help.tips", wording=BROWSE.saying({UnknownPerson: "error.unknown_user"})
+)
 async def on_tips(inv: Invocation) -> None:
     await inv.ack()
-    locale = await inv.actor.locale()
-    person_id = await _person_id(inv.actor)
-    if person_id is None:
-        await inv.respond(text=t(locale, "error.unknown_user"), response_type="ephemeral")
-        return
-    query = TipQuery(words=" ".join(inv.args)[: tb.WORDS_MAX])
-    try:
-        page = await inv.services.tips.search(person_id, query)
-    except NotAllowed:
-        await inv.respond(
-            text=t(locale, "tips.error.browse_not_allowed"), response_type="ephemeral"
-        )
-        return
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=tb.browse_view(page, locale=locale))
+    person_id = await inv.actor.person_id()
+    page = await inv.services.tips.search(person_id, TipQuery(" ".join(inv.args)[: tb.WORDS_MAX]))
+    view = tb.browse_view(page, locale=await inv.actor.locale())
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
-@subcommand("config", help_key="tips.help.config")
+@subcommand("config", help_key="tips.help.config", wording=CONFIG)
 async def on_config(inv: Invocation) -> None:
     await inv.ack()
-    locale = await inv.actor.locale()
-    person_id = await _person_id(inv.actor)
-    try:
-        if person_id is None:
-            raise NotAllowed
-        config = await inv.services.tips.config_for(person_id)
-    except NotAllowed:
-        await inv.respond(text=t(locale, "tips.error.admins_only"), response_type="ephemeral")
-        return
-    await inv.client.views_open(
-        trigger_id=inv.trigger_id, view=tb.config_view(config, locale=locale)
-    )
+    config = await inv.services.tips.config_for(await inv.actor.person_id())
+    view = tb.config_view(config, locale=await inv.actor.locale())
+    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
 
 
 # --- buttons and forms ------------------------------------------------------------------------
 
 
-def register(app: AsyncApp, services: Services) -> None:
-    tips = services.tips
-
-    @app.view(ids.TIP_FORM_CALLBACK)
-    async def on_tip_submit(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
-        actor: Actor = context["actor"]
-        locale = await actor.locale()
-        person_id = await _person_id(actor)
-        meta = metadata(view)
-        editing = "tip_id" in meta
-        tip_id = meta.get("tip_id")
-        draft = draft_from(view)
-        try:
-            if person_id is None or (editing and not isinstance(tip_id, int)):
-                raise NotAllowed
-            if isinstance(tip_id, int):
-                card, new_id = (
-                    await tips.update(person_id, tip_id, draft, now=services.clock.now()),
-                    None,
-                )
-            else:
-                card, new_id = None, await tips.create(person_id, draft, now=services.clock.now())
-        except InvalidInput as invalid:
-            await ack(response_action="errors", errors=tb.tip_form_errors(invalid.errors, locale))
-            return
-        except NotAllowed:
-            key = "tips.error.not_yours" if editing else "tips.error.leaders_only"
-            await ack(response_action="update", view=tb.notice_view(locale, key))
-            return
-        except TipNotFound:
-            await ack(response_action="update", view=tb.notice_view(locale, "tips.error.gone"))
-            return
+async def submit_tip(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    """A new tip is shared; an edited one is redrawn where it was shared."""
+    actor, services = actor_of(context), services_of(context)
+    meta, draft = metadata(view), draft_from(view)
+    person_id, now = await actor.person_id(), services.clock.now()
+    if "tip_id" in meta:
+        card = await services.tips.update(person_id, _tip_id(meta["tip_id"]), draft, now=now)
         await ack(response_action="clear")
-        if card is not None:
-            await tips.refresh_message(card)
-        elif new_id is not None:
-            await tips.share(new_id, now=services.clock.now())
+        await services.tips.refresh_message(card)
+    else:
+        new_id = await services.tips.create(person_id, draft, now=now)
+        await ack(response_action="clear")
+        await services.tips.share(new_id, now=now)
 
-    @app.action(ids.TIP_HELPFUL)
-    async def on_helpful(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        locale = await actor.locale()
-        person_id = await _person_id(actor)
-        tip_id = int_id(action.get("value"))
-        try:
-            if person_id is None:
-                raise NotAllowed
-            if tip_id is None:
-                raise TipNotFound
-            await tips.toggle_helpful(person_id, tip_id, now=services.clock.now())
-        except OwnTip:  # before NotAllowed, which it is a case of
-            await _tell(client, body, respond, locale, "tips.error.own_tip")
-            return
-        except NotAllowed:
-            await _tell(client, body, respond, locale, "tips.error.helpful_leaders_only")
-            return
-        except TipNotFound:
-            await _tell(client, body, respond, locale, "tips.error.gone")
-            return
-        view = body.get("view") or {}
-        if view.get("callback_id") == ids.TIPS_BROWSE_CALLBACK:
-            query = tb.query_from_metadata(view.get("private_metadata"))
-            await _redraw(client, view, person_id, query, locale)
 
-    @app.action(ids.TIP_MENU)
-    async def on_menu(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        locale = await actor.locale()
-        person_id = await _person_id(actor)
-        chosen = str((action.get("selected_option") or {}).get("value") or "")
-        what, _, raw_id = chosen.partition(":")
-        tip_id = int_id(raw_id)
-        try:
-            if person_id is None or tip_id is None or what not in ("edit", "delete"):
-                raise NotAllowed
-            card = await tips.editable(person_id, tip_id)
-        except NotAllowed:
-            await _tell(client, body, respond, locale, "tips.error.not_yours")
-            return
-        except TipNotFound:
-            await _tell(client, body, respond, locale, "tips.error.gone")
-            return
-        if what == "edit":
-            view = tb.tip_form_view(tb.TipForm.of(card), locale=locale, tip_id=card.tip_id)
-        else:
-            view = tb.delete_confirm_view(card, locale=locale)
-        await show_modal(client, body, view)
-
-    @app.view(ids.TIP_DELETE_CALLBACK)
-    async def on_delete_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        actor: Actor = context["actor"]
-        locale = await actor.locale()
-        person_id = await _person_id(actor)
-        tip_id = metadata(view).get("tip_id")
-        try:
-            if person_id is None or not isinstance(tip_id, int):
-                raise NotAllowed
-            removed = await tips.delete(person_id, tip_id, now=services.clock.now())
-        except NotAllowed:
-            await ack(response_action="update", view=tb.notice_view(locale, "tips.error.not_yours"))
-            return
-        except TipNotFound:
-            await ack(response_action="update", view=tb.notice_view(locale, "tips.error.gone"))
-            return
-        await ack(response_action="update", view=tb.notice_view(locale, "tips.deleted"))
-        await tips.remove_messages(removed)
-
-    @app.action(ids.TIP_POST_AGAIN)
-    async def on_post_again(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        locale = await actor.locale()
-        person_id = await _person_id(actor)
-        tip_id = int_id(action.get("value"))
-        container = body.get("container") or {}
-        reply_to = None
-        if container.get("channel_id") and container.get("message_ts"):
-            reply_to = slack_ref(str(container["channel_id"]), str(container["message_ts"]))
-        try:
-            if person_id is None or tip_id is None:
-                raise NotAllowed
-            await tips.share_again(person_id, tip_id, now=services.clock.now(), reply_to=reply_to)
-        except NotAllowed:
-            await _tell(client, body, respond, locale, "tips.error.not_yours")
-        except TipNotFound:
-            await _tell(client, body, respond, locale, "tips.error.gone")
-
-    # --- browsing ------------------------------------------------------------------------------
-
-    async def _redraw(
-        client: AsyncWebClient,
-        view: dict[str, Any],
-        person_id: int | None,
-        query: TipQuery,
-        locale: str,
-    ) -> None:
-        try:
-            if person_id is None:
-                raise NotAllowed
-            page = await tips.search(person_id, query)
-        except NotAllowed:
-            shown = tb.notice_view(locale, "tips.error.browse_not_allowed")
-        else:
-            shown = tb.browse_view(page, locale=locale)
-        try:
-            await client.views_update(view_id=view["id"], hash=view.get("hash"), view=shown)
-        except SlackApiError as exc:
-            # A quicker second click already redrew the modal; its redraw is the newer one.
-            if exc.response.get("error") != "hash_conflict":
-                raise
-
-    @app.view(ids.TIPS_BROWSE_CALLBACK)
-    async def on_browse_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        actor: Actor = context["actor"]
-        locale = await actor.locale()
-        person_id = await _person_id(actor)
-        try:
-            if person_id is None:
-                raise NotAllowed
-            page = await tips.search(person_id, query_from_state(view))
-        except NotAllowed:
-            notice = tb.notice_view(locale, "tips.error.browse_not_allowed")
-            await ack(response_action="update", view=notice)
-            return
-        await ack(response_action="update", view=tb.browse_view(page, locale=locale))
-
-    async def on_filter(
-        ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        view = body.get("view") or {}
-        await _redraw(
-            client, view, await _person_id(actor), query_from_state(view), await actor.locale()
-        )
-
-    for action_id in (ids.TIPS_WORDS, ids.TIPS_FILTER_TOPIC, ids.TIPS_FILTER_EXPECTATION):
-        app.action(action_id)(on_filter)
-
-    async def on_page(
-        ack: AsyncAck,
-        body: dict[str, Any],
-        action: dict[str, Any],
-        context: AsyncBoltContext,
-        client: AsyncWebClient,
-    ) -> None:
-        await ack()
-        actor: Actor = context["actor"]
-        view = body.get("view") or {}
+async def toggle_helpful(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    person_id = await actor.person_id()
+    tip_id = required_id(action.get("value"), missing=TipNotFound)
+    await services.tips.toggle_helpful(person_id, tip_id, now=services.clock.now())
+    view = body.get("view") or {}
+    if view.get("callback_id") == ids.TIPS_BROWSE_CALLBACK:
         query = tb.query_from_metadata(view.get("private_metadata"))
-        page = int_id(action.get("value"))
-        query = TipQuery(query.words, query.topic_key, query.expectation, page or 0)
-        await _redraw(client, view, await _person_id(actor), query, await actor.locale())
+        await redraw_browse(client, context, view, query)
 
-    app.action(ids.TIPS_PAGE_PREV)(on_page)
-    app.action(ids.TIPS_PAGE_NEXT)(on_page)
 
-    # --- settings -------------------------------------------------------------------------------
+async def tip_menu(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    """A tip's menu: edit it, or confirm deleting it."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    what, _, raw_id = str((action.get("selected_option") or {}).get("value") or "").partition(":")
+    person_id, tip_id = await actor.person_id(), required_id(raw_id if what in _MENU else None)
+    card, locale = await services.tips.editable(person_id, tip_id), await actor.locale()
+    if what == "edit":
+        view = tb.tip_form_view(tb.TipForm.of(card), locale=locale, tip_id=card.tip_id)
+    else:
+        view = tb.delete_confirm_view(card, locale=locale)
+    await show_modal(client, body, view)
 
-    @app.view(ids.TIPS_CONFIG_CALLBACK)
-    async def on_config_submit(
-        ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext
-    ) -> None:
-        actor: Actor = context["actor"]
-        locale = await actor.locale()
-        person_id = await _person_id(actor)
-        try:
-            if person_id is None:
-                raise NotAllowed
-            change = await tips.save_config(person_id, config_from(view), now=services.clock.now())
-        except InvalidInput as invalid:
-            await ack(response_action="errors", errors=tb.config_errors(invalid.errors, locale))
-            return
-        except NotAllowed:
-            notice = tb.notice_view(locale, "tips.error.admins_only")
-            await ack(response_action="update", view=notice)
-            return
-        await ack(response_action="clear")
-        await tips.announce_config(person_id, change, now=services.clock.now())
+
+async def submit_delete(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    actor, services = actor_of(context), services_of(context)
+    person_id, tip_id = await actor.person_id(), _tip_id(metadata(view).get("tip_id"))
+    removed = await services.tips.delete(person_id, tip_id, now=services.clock.now())
+    notice = tb.notice_view(await actor.locale(), "tips.deleted")
+    await ack(response_action="update", view=notice)
+    await services.tips.remove_messages(removed)
+
+
+async def post_again(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
+) -> None:
+    """Share a tip again, in reply to the message the button is on (if any)."""
+    await ack()
+    actor, services = actor_of(context), services_of(context)
+    container = body.get("container") or {}
+    reply_to = None
+    if container.get("channel_id") and container.get("message_ts"):
+        reply_to = slack_ref(str(container["channel_id"]), str(container["message_ts"]))
+    person_id, tip_id = await actor.person_id(), required_id(action.get("value"))
+    now = services.clock.now()
+    await services.tips.share_again(person_id, tip_id, now=now, reply_to=reply_to)
+
+
+# --- browsing ------------------------------------------------------------------------------
+
+
+async def redraw_browse(
+    client: AsyncWebClient, context: AsyncBoltContext, view: dict[str, Any], query: TipQuery
+) -> None:
+    actor, services = actor_of(context), services_of(context)
+    page = await services.tips.search(await actor.person_id(), query)
+    await update_view(client, view, tb.browse_view(page, locale=await actor.locale()))
+
+
+async def submit_browse(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    actor, services = actor_of(context), services_of(context)
+    page = await services.tips.search(await actor.person_id(), query_from_state(view))
+    await ack(response_action="update", view=tb.browse_view(page, locale=await actor.locale()))
+
+
+async def filter_tips(
+    ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    """Words typed or a filter chosen in the browse modal: its first page again."""
+    await ack()
+    view = body.get("view") or {}
+    await redraw_browse(client, context, view, query_from_state(view))
+
+
+async def page_tips(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: AsyncBoltContext,
+    client: AsyncWebClient,
+) -> None:
+    await ack()
+    view = body.get("view") or {}
+    query = tb.query_from_metadata(view.get("private_metadata"))
+    page = int_id(action.get("value")) or 0
+    await redraw_browse(client, context, view, replace(query, page=page))
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+async def submit_config(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
+    actor, services = actor_of(context), services_of(context)
+    person_id, now = await actor.person_id(), services.clock.now()
+    change = await services.tips.save_config(person_id, config_from(view), now=now)
+    await ack(response_action="clear")
+    await services.tips.announce_config(person_id, change, now=now)
+
+
+def register(app: AsyncApp, services: Services) -> None:
+    app.view(ids.TIP_FORM_CALLBACK)(answering(Via.SUBMISSION, tip_form_wording, submit_tip))
+    app.action(ids.TIP_HELPFUL)(answering(Via.REPLY, HELPFUL, toggle_helpful))
+    app.action(ids.TIP_MENU)(answering(Via.REPLY, TIPS, tip_menu))
+    app.view(ids.TIP_DELETE_CALLBACK)(answering(Via.SUBMISSION, TIPS, submit_delete))
+    app.action(ids.TIP_POST_AGAIN)(answering(Via.REPLY, TIPS, post_again))
+    app.view(ids.TIPS_BROWSE_CALLBACK)(answering(Via.SUBMISSION, BROWSE, submit_browse))
+    for action_id in (ids.TIPS_WORDS, ids.TIPS_FILTER_TOPIC, ids.TIPS_FILTER_EXPECTATION):
+        app.action(action_id)(answering(Via.UPDATE, BROWSE, filter_tips))
+    app.action(ids.TIPS_PAGE_PREV)(answering(Via.UPDATE, BROWSE, page_tips))
+    app.action(ids.TIPS_PAGE_NEXT)(answering(Via.UPDATE, BROWSE, page_tips))
+    app.view(ids.TIPS_CONFIG_CALLBACK)(answering(Via.SUBMISSION, CONFIG, submit_config))
