@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.container import Services
 from bot.features.org import Person
 from handlers.slack import blocks
-from handlers.slack.actor import Actor
+from handlers.slack.context import actor_of, services_of
 from handlers.slack.home_blocks import HomeData, home_view
 from handlers.slack.memo_blocks import MemoHomeExtras
 from handlers.slack.middleware import dedupe_events
@@ -44,17 +44,19 @@ async def publish_home(client: AsyncWebClient, services: Services, person: Perso
     await client.views_publish(user_id=person.slack_id, view=view)
 
 
+async def on_home_opened(
+    event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
+) -> None:
+    if event.get("tab", "home") != "home":
+        return
+    actor = actor_of(context)
+    person = await actor.person()
+    if person is None or person.id is None:
+        view = blocks.unknown_user_home(await actor.locale())
+        await client.views_publish(user_id=actor.user_id, view=view)
+        return
+    await publish_home(client, services_of(context), person)
+
+
 def register(app: AsyncApp, services: Services) -> None:
-    @app.event("app_home_opened", middleware=[dedupe_events(services)])
-    async def on_home_opened(
-        event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
-    ) -> None:
-        if event.get("tab", "home") != "home":
-            return
-        actor: Actor = context["actor"]
-        person = await actor.person()
-        if person is None or person.id is None:
-            view = blocks.unknown_user_home(await actor.locale())
-            await client.views_publish(user_id=actor.user_id, view=view)
-            return
-        await publish_home(client, services, person)
+    app.event("app_home_opened", middleware=[dedupe_events(services)])(on_home_opened)
