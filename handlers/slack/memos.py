@@ -33,6 +33,7 @@ from bot.i18n import t
 from bot.ports import MessageRef
 from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
+from handlers.slack.actor import Actor
 from handlers.slack.context import actor_of, services_of
 from handlers.slack.home import publish_home
 from handlers.slack.messenger import optional_slack_ref, slack_ref
@@ -246,13 +247,24 @@ async def on_group_message(
     # else top-level chat in the group DM, bots, joins: not memos
 
 
+async def _author_id(context: AsyncBoltContext, user: Any) -> int | None:
+    """The person who wrote a message in the group DM: Bolt's acting user is its author (for
+    an edit, the edited message's); None for someone outside the org data."""
+    actor: Actor | None = context.get("actor")
+    if not user or actor is None or actor.user_id != user:
+        return None
+    person = await actor.person()
+    return person.id if person is not None else None
+
+
 async def _record_edit(event: dict[str, Any], context: AsyncBoltContext) -> None:
     message = event.get("message") or {}
-    if message.get("bot_id") or not message.get("user"):
+    author_id = None if message.get("bot_id") else await _author_id(context, message.get("user"))
+    if author_id is None:
         return
     services = services_of(context)
     await services.memos.record_edit(
-        user_slack_id=str(message["user"]),
+        author_id=author_id,
         ref=slack_ref(str(event.get("channel") or ""), str(message.get("ts") or "")),
         text=str(message.get("text") or ""),
         now=services.clock.now(),
@@ -270,10 +282,13 @@ async def _record_delete(event: dict[str, Any], context: AsyncBoltContext) -> No
 async def _record_reply(
     event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
+    author_id = await _author_id(context, event.get("user"))
+    if author_id is None:
+        return
     services = services_of(context)
     channel, ts = str(event.get("channel") or ""), str(event.get("ts") or "")
     stored = await services.memos.record_reply(
-        user_slack_id=str(event.get("user") or ""),
+        author_id=author_id,
         thread=slack_ref(channel, str(event.get("thread_ts"))),
         ref=slack_ref(channel, ts),
         text=str(event.get("text") or ""),

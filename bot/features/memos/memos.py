@@ -487,15 +487,16 @@ class MemoService:
     async def record_reply(
         self,
         *,
-        user_slack_id: str,
+        author_id: int,
         thread: MessageRef,
         ref: MessageRef,
         text: str,
         now: datetime,
     ) -> StoredReply | None:
-        """Store the reply `ref` in the thread of `thread`; None when that is no memo thread
-        (or `ref` is its parent, or in another conversation)."""
-        if not user_slack_id or ref == thread or not _same_conversation(ref, thread):
+        """Store the reply `ref`, written by the person `author_id`, in the thread of `thread`;
+        None when that is no memo thread (or `ref` is its parent, or in another conversation),
+        or the author is no active party to its pair. The surface resolves the author."""
+        if ref == thread or not _same_conversation(ref, thread):
             return None
         kind, body = split_marker(text)
         if not body:
@@ -505,8 +506,7 @@ class MemoService:
             slot = (await session.exec(select(Slot).where(*_is_memo_thread(thread)))).first()
             if slot is None or slot.id is None:
                 return None
-            author = await self._party_by_slack_id(session, slot.pair_id, user_slack_id)
-            if author is None:
+            if not await self._is_active_party(session, slot.pair_id, author_id):
                 return None
         async with self._db.write() as session:
             insert = postgresql.insert if self._db.is_postgresql else sqlite.insert
@@ -514,7 +514,7 @@ class MemoService:
                 insert(MemoEntry)
                 .values(
                     slot_id=slot.id,
-                    author_id=author,
+                    author_id=author_id,
                     text=body,
                     kind=kind,
                     platform=ref.platform,
@@ -531,16 +531,16 @@ class MemoService:
             return StoredReply(entry_id, kind)
 
     async def record_edit(
-        self, *, user_slack_id: str, ref: MessageRef, text: str, now: datetime
+        self, *, author_id: int, ref: MessageRef, text: str, now: datetime
     ) -> bool:
-        """Mirror an edit of a stored memo; only its author can edit it in Slack, and here."""
+        """Mirror an edit of a stored memo by the person `author_id`; only its author can edit
+        it in the chat, and here."""
         kind, body = split_marker(text)
         async with self._db.write() as session:
             entry = (await session.exec(select(MemoEntry).where(*_is_entry_of(ref)))).first()
             if entry is None or entry.deleted_at is not None:
                 return False
-            author = await session.get(Person, entry.author_id)
-            if author is None or author.slack_id != user_slack_id:
+            if entry.author_id != author_id:
                 return False
             if body == entry.text and kind == entry.kind:
                 return False  # e.g. a link preview was added: nothing the people changed
@@ -680,18 +680,12 @@ class MemoService:
             assert entry.id is not None
             return entry.id
 
-    async def _party_by_slack_id(
-        self, session: AsyncSession, pair_id: int, slack_id: str
-    ) -> int | None:
-        person = (
-            await session.exec(
-                select(Person.id).where(Person.slack_id == slack_id, col(Person.active).is_(True))
-            )
-        ).first()
+    async def _is_active_party(self, session: AsyncSession, pair_id: int, person_id: int) -> bool:
+        person = await session.get(Person, person_id)
         pair = await session.get(Pair, pair_id)
-        if person is None or pair is None or person not in (pair.leader_id, pair.member_id):
-            return None
-        return person
+        if person is None or not person.active or pair is None:
+            return False
+        return person_id in (pair.leader_id, pair.member_id)
 
 
 async def _addable_slots(session: AsyncSession, pair_id: int, now: datetime) -> list[SlotChoice]:
