@@ -446,11 +446,8 @@ async def mark_done(
     """A TODO's checkbox on Home."""
     await ack()
     actor, services = actor_of(context), services_of(context)
-    block_id = str(action.get("block_id") or "")
-    person_id, item_id = (
-        await actor.person_id(),
-        required_id(block_id.removeprefix(ids.TODO_DONE_BLOCK)),
-    )
+    person_id = await actor.person_id()
+    item_id = required_id(str(action.get("block_id") or "").removeprefix(ids.TODO_DONE_BLOCK))
     done = bool(action.get("selected_options"))
     await services.action_items.set_done(person_id, item_id, done=done, now=services.clock.now())
     await publish_home(client, services, await actor.known())
