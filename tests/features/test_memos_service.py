@@ -56,10 +56,10 @@ async def _thread(db: Database, services: Services, org: SmallOrg) -> tuple[Slot
 
 
 async def _reply(
-    services: Services, slack_id: str | None, thread: MessageRef, ts: str, text: str
+    services: Services, author: Person, thread: MessageRef, ts: str, text: str
 ) -> object:
     return await services.memos.record_reply(
-        user_slack_id=slack_id or "",
+        author_id=id_of(author),
         thread=thread,
         ref=MessageRef(SLACK, thread.conversation, ts),
         text=text,
@@ -98,15 +98,13 @@ async def test_a_partys_reply_is_stored_and_a_third_persons_is_not(db: Database)
     services, _, org = await _setup(db)
     slot, thread = await _thread(db, services, org)
 
-    stored = await _reply(services, org.member.slack_id, thread, REPLY_TS, "次回: 評価の話")
-    twice = await _reply(services, org.member.slack_id, thread, REPLY_TS, "次回: 評価の話")
-    leader = await _reply(services, org.leader.slack_id, thread, OTHER_TS, "資料を共有します")
+    stored = await _reply(services, org.member, thread, REPLY_TS, "次回: 評価の話")
+    twice = await _reply(services, org.member, thread, REPLY_TS, "次回: 評価の話")
+    leader = await _reply(services, org.leader, thread, OTHER_TS, "資料を共有します")
     for stranger in (org.outsider, org.other_member):
-        assert (
-            await _reply(services, stranger.slack_id, thread, "1938215220.000300", "覗き見") is None
-        )
+        assert await _reply(services, stranger, thread, "1938215220.000300", "覗き見") is None
     # The thread's own parent is not a memo.
-    assert await _reply(services, org.member.slack_id, thread, thread.message_id, "x") is None
+    assert await _reply(services, org.member, thread, thread.message_id, "x") is None
 
     assert stored is not None
     assert leader is not None
