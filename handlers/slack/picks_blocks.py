@@ -376,18 +376,3 @@ def confirmation_message(picks: PairPicks, *, locale: str, timezone: str) -> lis
         *picks_section_blocks(picks.picks, locale),
         context(t(locale, "picks.saved_footer")),
     ]
-
-
-def leader_notice(picks: PairPicks, *, locale: str, timezone: str, updated: bool) -> list[Block]:
-    block = section(
-        t(
-            locale,
-            "picks.leader_notice_updated" if updated else "picks.leader_notice",
-            member=mrkdwn_escape(picks.member.name),
-            when=slot_text(picks, locale, timezone),
-            count=len(picks.picks),
-        )
-    )
-    block["accessory"] = button(t(locale, "button.view_picks"), ids.VIEW_PICKS, str(picks.pair_id))
-    footer = t(locale, "picks.leader_notice_footer", member=mrkdwn_escape(picks.member.name))
-    return [block, context(footer)]

@@ -8,7 +8,7 @@ import json
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from bot.features.org import PairView
 from bot.features.schedule import (
@@ -16,11 +16,8 @@ from bot.features.schedule import (
     DEFAULT_FREQUENCY,
     DEFAULT_TIME,
     DURATIONS,
-    MAX_DURATION,
-    MIN_DURATION,
     AnswerResult,
     CadenceResult,
-    CadenceSpec,
     CadenceView,
     Frequency,
     MoveResult,
@@ -238,26 +235,6 @@ def saved_view(result: CadenceResult, *, locale: str, timezone: str) -> dict[str
     }
 
 
-def cadence_changed_message(
-    result: CadenceResult, *, actor_name: str, locale: str, timezone: str
-) -> tuple[str, list[Block]]:
-    """To the other person of the pair: someone changed our cadence."""
-    cadence = describe_cadence(result.spec, result.rule, locale, reader_zone=timezone)
-    nxt = (
-        _when(result.next_slot_at, locale, timezone)
-        if result.next_slot_at
-        else t(locale, "picks.next_unscheduled")
-    )
-    text = t(
-        locale,
-        "schedule.changed_by_other",
-        actor=mrkdwn_escape(actor_name),
-        cadence=cadence,
-        next=nxt,
-    )
-    return text, [section(text)]
-
-
 def chooser_modal(views: Sequence[PairView], *, actor_id: int, locale: str) -> dict[str, Any]:
     """For someone in several pairs: which 1on1's cadence to set."""
     blocks: list[Block] = [section(t(locale, "schedule.chooser.intro"))]
@@ -302,85 +279,6 @@ def _pair_select(rows: Sequence[tuple[Any, str, bool]], locale: str) -> Block:
             }
         ],
     }
-
-
-def parse_cadence(
-    values: dict[str, Any], *, locale: str
-) -> tuple[CadenceSpec | None, dict[str, str]]:
-    """The modal's answers as a CadenceSpec, or the errors to show under each input."""
-
-    def picked(block_id: str, action_id: str, field: str) -> Any:
-        state = (values.get(block_id) or {}).get(action_id) or {}
-        chosen = state.get(field)
-        return chosen.get("value") if isinstance(chosen, dict) else chosen
-
-    errors: dict[str, str] = {}
-
-    def need(block_id: str, action_id: str, field: str, parse: Any) -> Any:
-        raw = picked(block_id, action_id, field)
-        if raw in (None, ""):
-            errors[block_id] = t(locale, "schedule.error.required")
-            return None
-        try:
-            return parse(raw)
-        except (ValueError, TypeError):
-            errors[block_id] = t(locale, "schedule.error.invalid")
-            return None
-
-    frequency = need(ids.SCHEDULE_FREQ_BLOCK, ids.SCHEDULE_FREQ, "selected_option", Frequency)
-    weekday = need(ids.SCHEDULE_WEEKDAY_BLOCK, ids.SCHEDULE_WEEKDAY, "selected_option", _weekday)
-    at = need(ids.SCHEDULE_TIME_BLOCK, ids.SCHEDULE_TIME, "selected_time", time.fromisoformat)
-    duration = need(
-        ids.SCHEDULE_DURATION_BLOCK, ids.SCHEDULE_DURATION, "selected_option", _duration
-    )
-    zone = need(ids.SCHEDULE_ZONE_BLOCK, ids.SCHEDULE_ZONE, "selected_option", _zone)
-    week_raw = picked(ids.SCHEDULE_WEEK_BLOCK, ids.SCHEDULE_WEEK, "selected_option")
-    weeks = {"1": 1, "2": 2, "3": 3, "4": 4, "last": -1}
-    week = weeks.get(week_raw, 1) if isinstance(week_raw, str) else 1
-    if week_raw not in (None, "") and week_raw not in weeks:
-        errors[ids.SCHEDULE_WEEK_BLOCK] = t(locale, "schedule.error.invalid")
-    start_raw = picked(ids.SCHEDULE_START_BLOCK, ids.SCHEDULE_START, "selected_date")
-    starting = _parse_date(start_raw) if start_raw else None
-    if start_raw and starting is None:
-        errors[ids.SCHEDULE_START_BLOCK] = t(locale, "schedule.error.invalid")
-    if errors:
-        return None, errors
-    spec = CadenceSpec(
-        frequency=frequency,
-        weekday=weekday,
-        at=at,
-        duration_minutes=duration,
-        timezone=zone,
-        week_of_month=week,
-        starting=starting,
-    )
-    return spec, {}
-
-
-def _weekday(value: str) -> int:
-    day = int(value)
-    if not 0 <= day <= 6:
-        raise ValueError(value)
-    return day
-
-
-def _duration(value: str) -> int:
-    minutes = int(value)
-    if not MIN_DURATION <= minutes <= MAX_DURATION:
-        raise ValueError(value)
-    return minutes
-
-
-def _zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(value) from exc
-    return value
-
-
-def refusal_text(locale: str) -> str:
-    return t(locale, "error.not_your_pair")
 
 
 # --- "did it happen?" and moving a slot ------------------------------------------------------
