@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.core.message import cut
 from bot.i18n import t
 
 Block = dict[str, Any]
@@ -12,15 +13,6 @@ Block = dict[str, Any]
 MAX_VIEW_BLOCKS = 100
 MAX_MESSAGE_BLOCKS = 50
 MAX_SECTION_TEXT = 3000
-
-
-def mrkdwn_escape(text: str) -> str:
-    """Names and notes come from people; keep them from becoming mentions or markup."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def plain(text: str, limit: int = 75) -> dict[str, Any]:

@@ -5,20 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.core.message import esc
 from bot.features.picks import Overview
 from bot.features.schedule import ScheduleHome
 from bot.i18n import t
 from handlers.slack import ids, memo_blocks, schedule_blocks
 from handlers.slack import picks_blocks as pb
-from handlers.slack.blocks import (
-    MAX_VIEW_BLOCKS,
-    Block,
-    context,
-    divider,
-    header,
-    mrkdwn_escape,
-    section,
-)
+from handlers.slack.blocks import MAX_VIEW_BLOCKS, Block, context, divider, header, section
 
 # Room kept for the header, greeting and footer when a leader has many members.
 _LEADER_BLOCK_BUDGET = 60
@@ -38,7 +31,7 @@ def home_view(home: HomeData, *, name: str, locale: str, timezone: str) -> dict[
     pairs = overview.pairs
     blocks: list[Block] = [
         header(t(locale, "home.title")),
-        section(t(locale, "home.greeting", name=mrkdwn_escape(name))),
+        section(t(locale, "home.greeting", name=esc(name))),
         context(t(locale, "privacy.notice")),
     ]
     if pairs.as_member:
@@ -49,7 +42,7 @@ def home_view(home: HomeData, *, name: str, locale: str, timezone: str) -> dict[
             t(
                 locale,
                 "chooser.member_line",
-                leader=mrkdwn_escape(view.leader_name),
+                leader=esc(view.leader_name),
                 kind=t(locale, f"pair_kind.as_member.{view.kind.value}"),
                 when=pb.slot_text(view, locale, timezone),
                 status=t(locale, "status.picked" if picks and picks.picks else "status.not_picked"),

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import expectation_def, label
+from bot.core.message import cut, esc
 from bot.features.memos import (
     COMMENT_MAX,
     ENTRY_MAX,
@@ -46,10 +47,8 @@ from handlers.slack.blocks import (
     MAX_VIEW_BLOCKS,
     Block,
     context,
-    cut,
     divider,
     lines_as_sections,
-    mrkdwn_escape,
     section,
 )
 
@@ -151,7 +150,7 @@ def chooser_view(pairs: PairsOf, *, locale: str) -> dict[str, Any]:
     ]
     if len(labels) <= PAIR_BUTTONS_MAX:
         for pair_id, text in labels:
-            block = section(mrkdwn_escape(text))
+            block = section(esc(text))
             block["accessory"] = _button(t(locale, "memo.open_button"), ids.MEMO_PAIR, str(pair_id))
             blocks.append(block)
     else:
@@ -177,7 +176,7 @@ def _entry_line(entry: EntryView, locale: str) -> str:
     line = t(
         locale,
         key,
-        author=mrkdwn_escape(entry.author_name),
+        author=esc(entry.author_name),
         text=memo_text.shown(entry.text, ENTRY_SHOWN),
     )
     if entry.edited:
@@ -191,8 +190,8 @@ def history_view(history: MemoHistory, *, locale: str, timezone: str) -> dict[st
             t(
                 locale,
                 "memo.history_title",
-                leader=mrkdwn_escape(history.leader_name),
-                member=mrkdwn_escape(history.member_name),
+                leader=esc(history.leader_name),
+                member=esc(history.member_name),
             )
         ),
         context(t(locale, "privacy.notice")),
@@ -262,8 +261,8 @@ def add_entry_view(form: AddForm, *, locale: str, timezone: str) -> dict[str, An
         t(
             locale,
             "memo.add_intro",
-            leader=mrkdwn_escape(form.leader_name),
-            member=mrkdwn_escape(form.member_name),
+            leader=esc(form.leader_name),
+            member=esc(form.member_name),
         )
     )
     if not form.slots:
@@ -367,8 +366,8 @@ def todo_view(draft: TodoDraft, *, locale: str) -> dict[str, Any]:
             t(
                 locale,
                 "todo.intro",
-                leader=mrkdwn_escape(draft.leader_name),
-                member=mrkdwn_escape(draft.member_name),
+                leader=esc(draft.leader_name),
+                member=esc(draft.member_name),
             )
         ),
         {
@@ -455,7 +454,7 @@ def _score_input(
 
 
 def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict[str, Any]:
-    leader = mrkdwn_escape(form.leader_name)
+    leader = esc(form.leader_name)
     when = memo_text.when(form.starts_at, locale, timezone)
     blocks: list[Block] = [
         section(t(locale, "reflection.intro", leader=leader, when=when)),
@@ -599,8 +598,8 @@ def _todo_block(item: PersonItem, locale: str, timezone: str) -> Block:
             locale,
             "todo.home_line",
             text=memo_text.shown(item.text, memo_text.TODO_SHOWN),
-            owner=mrkdwn_escape(item.owner_name),
-            other=mrkdwn_escape(item.other_name),
+            owner=esc(item.owner_name),
+            other=esc(item.other_name),
             due=due,
         )
     )
@@ -664,7 +663,7 @@ def history_blocks(history: MemberHistory, locale: str) -> list[Block]:
     lines: list[str] = []
     if history.topics:
         topics = t(locale, "insight.separator").join(
-            t(locale, "insight.topic_count", topic=mrkdwn_escape(tc.label(locale)), count=tc.count)
+            t(locale, "insight.topic_count", topic=esc(tc.label(locale)), count=tc.count)
             for tc in history.topics
         )
         lines.append(t(locale, "insight.member_topics", topics=topics))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import EXPECTATIONS, Expectation, expectation_def, label
+from bot.core.message import cut, esc
 from bot.features.org import PairsOf, PairView
 from bot.features.picks import (
     FREE_TOPIC_MAX,
@@ -20,7 +21,7 @@ from bot.features.picks import (
 from bot.i18n import t
 from bot.i18n.format import format_datetime
 from handlers.slack import ids
-from handlers.slack.blocks import Block, context, cut, divider, mrkdwn_escape, section
+from handlers.slack.blocks import Block, context, divider, section
 
 CHECKBOX_GROUP = 10  # Block Kit: at most 10 options in one checkbox group
 # Past this many members a leader's chooser shows a select instead of a button per member.
@@ -128,7 +129,7 @@ def picker_view(
             t(
                 locale,
                 "picker.intro",
-                leader=mrkdwn_escape(picks.leader.name),
+                leader=esc(picks.leader.name),
                 when=slot_text(picks, locale, timezone),
             )
         ),
@@ -253,8 +254,8 @@ def picks_view(picks: PairPicks, *, locale: str, timezone: str, for_leader: bool
             t(
                 locale,
                 "picks.view_intro",
-                member=mrkdwn_escape(picks.member.name),
-                leader=mrkdwn_escape(picks.leader.name),
+                member=esc(picks.member.name),
+                leader=esc(picks.leader.name),
                 when=slot_text(picks, locale, timezone),
             )
         )
@@ -286,7 +287,7 @@ def chooser_view(
                 t(
                     locale,
                     "chooser.member_line",
-                    leader=mrkdwn_escape(view.leader_name),
+                    leader=esc(view.leader_name),
                     kind=t(locale, f"pair_kind.as_member.{view.kind.value}"),
                     when=slot_text(view, locale, timezone),
                     status=status,
@@ -318,7 +319,7 @@ def leader_rows(
         t(
             locale,
             "chooser.leader_line",
-            member=mrkdwn_escape(v.member_name),
+            member=esc(v.member_name),
             when=slot_text(v, locale, timezone),
             status=t(locale, "status.picked" if counts.get(v.pair_id) else "status.not_picked"),
         )
@@ -369,7 +370,7 @@ def confirmation_message(picks: PairPicks, *, locale: str, timezone: str) -> lis
             t(
                 locale,
                 "picks.saved",
-                leader=mrkdwn_escape(picks.leader.name),
+                leader=esc(picks.leader.name),
                 when=slot_text(picks, locale, timezone),
             )
         ),

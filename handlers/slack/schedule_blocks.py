@@ -10,6 +10,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core.message import cut, esc
 from bot.features.org import PairView
 from bot.features.schedule import (
     DEFAULT_DURATION,
@@ -33,15 +34,7 @@ from bot.i18n import t
 from bot.i18n.format import format_datetime
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
-from handlers.slack.blocks import (
-    Block,
-    context,
-    cut,
-    divider,
-    lines_as_sections,
-    mrkdwn_escape,
-    section,
-)
+from handlers.slack.blocks import Block, context, divider, lines_as_sections, section
 
 # Zones offered in the modal; the pair's own (and the leader's) are added when missing.
 COMMON_ZONES = (
@@ -123,7 +116,7 @@ def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date)
     week = spec.week_of_month if spec else 1
     other = view.member if view.leader.id == actor_id else view.leader
     blocks: list[Block] = [
-        section(t(locale, "schedule.modal.intro", other=mrkdwn_escape(other.name))),
+        section(t(locale, "schedule.modal.intro", other=esc(other.name))),
     ]
     if view.rule:
         current = describe_cadence(spec, view.rule, locale)
@@ -248,7 +241,7 @@ def chooser_modal(views: Sequence[PairView], *, actor_id: int, locale: str) -> d
                 t(
                     locale,
                     "schedule.chooser.line",
-                    other=mrkdwn_escape(other),
+                    other=esc(other),
                     kind=_kind_label(view.kind, as_leader, locale),
                 )
             )
@@ -289,7 +282,7 @@ def answered_message(
 ) -> tuple[str, list[Block]]:
     slot = result.slot
     when = _when(slot.starts_at, locale, timezone)
-    member = mrkdwn_escape(slot.member.name)
+    member = esc(slot.member.name)
     if not result.recorded:
         key = f"schedule.did.already.{slot.state.value}"
         moved = _when(slot.moved_to_at, locale, timezone) if slot.moved_to_at else ""
@@ -312,7 +305,7 @@ def move_modal(slot: SlotView, *, actor_id: int, locale: str, now: datetime) -> 
             t(
                 locale,
                 "schedule.move.intro",
-                other=mrkdwn_escape(other.name),
+                other=esc(other.name),
                 when=_when(slot.starts_at, locale, slot.timezone),
                 zone=slot.timezone,
             )
@@ -353,7 +346,7 @@ def moved_view(result: MoveResult, *, locale: str, timezone: str) -> dict[str, A
     text = t(
         locale,
         key,
-        other=mrkdwn_escape(result.old.member.name),
+        other=esc(result.old.member.name),
         old=_when(result.old.starts_at, locale, timezone),
         new=_when(result.new_starts_at, locale, timezone),
     )
@@ -423,7 +416,7 @@ def _health_line(health: PairHealth, locale: str, timezone: str) -> str:
     name = t(
         locale,
         "schedule.home.pair",
-        other=mrkdwn_escape(health.other_name),
+        other=esc(health.other_name),
         kind=_kind_label(health.kind, health.as_leader, locale),
     )
     if not health.rule:

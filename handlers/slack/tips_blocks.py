@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import EXPECTATIONS, label
-from bot.core.message import Button, Menu
+from bot.core.message import Button, Menu, cut, esc
 from bot.features.tips import (
     BODY_MAX,
     FREE_TOPIC_MAX,
@@ -23,14 +23,7 @@ from bot.features.tips import (
 from bot.features.tips import presenters as tip_text
 from bot.i18n import t
 from handlers.slack import ids
-from handlers.slack.blocks import (
-    Block,
-    context,
-    cut,
-    divider,
-    mrkdwn_escape,
-    section,
-)
+from handlers.slack.blocks import Block, context, divider, section
 from handlers.slack.message import blocks_of
 
 ANY = "any"  # the "no filter" option (an option's value cannot be empty)
@@ -382,7 +375,7 @@ def notice_view(locale: str, key: str) -> dict[str, Any]:
 
 def delete_confirm_view(card: TipCard, *, locale: str) -> dict[str, Any]:
     blocks = [
-        section(t(locale, "tips.delete.question", title=mrkdwn_escape(card.title))),
+        section(t(locale, "tips.delete.question", title=esc(card.title))),
         context(t(locale, "tips.delete.starter_note" if card.starter else "tips.delete.note")),
     ]
     return _modal(
