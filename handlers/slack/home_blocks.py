@@ -5,13 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.core.message import esc
+from bot.core.message import Style, esc
 from bot.features.picks import Overview
 from bot.features.schedule import ScheduleHome
 from bot.i18n import t
 from handlers.slack import ids, memo_blocks, schedule_blocks
 from handlers.slack import picks_blocks as pb
-from handlers.slack.blocks import MAX_VIEW_BLOCKS, Block, context, divider, header, section
+from handlers.slack.blocks import (
+    MAX_VIEW_BLOCKS,
+    Block,
+    button,
+    context,
+    divider,
+    header,
+    section,
+)
 
 # Room kept for the header, greeting and footer when a leader has many members.
 _LEADER_BLOCK_BUDGET = 60
@@ -48,9 +56,9 @@ def home_view(home: HomeData, *, name: str, locale: str, timezone: str) -> dict[
                 status=t(locale, "status.picked" if picks and picks.picks else "status.not_picked"),
             )
         )
-        button = "button.edit_picks" if picks and picks.picks else "button.pick"
-        line["accessory"] = pb.button(
-            t(locale, button), ids.OPEN_PICKER, str(view.pair_id), primary=True
+        key = "button.edit_picks" if picks and picks.picks else "button.pick"
+        line["accessory"] = button(
+            t(locale, key), ids.OPEN_PICKER, str(view.pair_id), style=Style.primary
         )
         blocks.append(line)
         if picks and picks.picks:

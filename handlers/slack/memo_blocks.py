@@ -8,13 +8,12 @@ stored whole).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import expectation_def, label
-from bot.core.message import cut, esc
+from bot.core.message import Style, esc
 from bot.features.memos import (
     COMMENT_MAX,
     ENTRY_MAX,
@@ -46,10 +45,20 @@ from handlers.slack import ids
 from handlers.slack.blocks import (
     MAX_VIEW_BLOCKS,
     Block,
+    actions,
+    button,
+    checkboxes,
     context,
     divider,
+    input_block,
     lines_as_sections,
+    metadata,
+    modal,
+    option,
+    paged_selects,
     section,
+    static_select,
+    text_input,
 )
 
 # How much of one memo the history shows; the whole text stays stored.
@@ -57,26 +66,6 @@ ENTRY_SHOWN = 700
 HOME_TODOS = 8
 PAIR_BUTTONS_MAX = 15
 SCORE_VALUES = (5, 4, 3, 2, 1)
-
-
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": cut(text, limit), "emoji": True}
-
-
-def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": _plain(text),
-        "action_id": action_id,
-        "value": value,
-    }
-    if primary:
-        element["style"] = "primary"
-    return element
-
-
-def _metadata(**values: object) -> str:
-    return json.dumps(values)
 
 
 # --- the memo thread -----------------------------------------------------------------------------
@@ -96,20 +85,9 @@ def start_result_text(result: StartResult, locale: str) -> str:
 # --- /1on1 memo ----------------------------------------------------------------------------------
 
 
-def _modal(title: str, blocks: list[Block], locale: str, **extra: Any) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "title": _plain(title, 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": blocks[:MAX_VIEW_BLOCKS],
-    }
-    view.update(extra)
-    return view
-
-
 def info_view(locale: str, key: str) -> dict[str, Any]:
     """A modal that only says something (a refusal, "already a TODO", ...)."""
-    return _modal(
+    return modal(
         t(locale, "memo.title"),
         [section(t(locale, key))],
         locale,
@@ -151,24 +129,15 @@ def chooser_view(pairs: PairsOf, *, locale: str) -> dict[str, Any]:
     if len(labels) <= PAIR_BUTTONS_MAX:
         for pair_id, text in labels:
             block = section(esc(text))
-            block["accessory"] = _button(t(locale, "memo.open_button"), ids.MEMO_PAIR, str(pair_id))
+            block["accessory"] = button(t(locale, "memo.open_button"), ids.MEMO_PAIR, str(pair_id))
             blocks.append(block)
     else:
-        selects = [
-            {
-                "type": "static_select",
-                "action_id": f"{ids.MEMO_PAIR_SELECT}{start // 100}",
-                "placeholder": _plain(t(locale, "memo.choose_placeholder")),
-                "options": [
-                    {"text": _plain(text), "value": str(pair_id)}
-                    for pair_id, text in labels[start : start + 100]
-                ],
-            }
-            for start in range(0, len(labels), 100)
-        ]
-        for start in range(0, len(selects), 25):
-            blocks.append({"type": "actions", "elements": selects[start : start + 25]})
-    return _modal(t(locale, "memo.title"), blocks, locale, callback_id=ids.MEMO_CHOOSER_CALLBACK)
+        blocks += paged_selects(
+            ids.MEMO_PAIR_SELECT,
+            t(locale, "memo.choose_placeholder"),
+            [option(text, str(pair_id)) for pair_id, text in labels],
+        )
+    return modal(t(locale, "memo.title"), blocks, locale, callback_id=ids.MEMO_CHOOSER_CALLBACK)
 
 
 def _entry_line(entry: EntryView, locale: str) -> str:
@@ -195,15 +164,17 @@ def history_view(history: MemoHistory, *, locale: str, timezone: str) -> dict[st
             )
         ),
         context(t(locale, "privacy.notice")),
-        {
-            "type": "actions",
-            "elements": [
-                _button(
-                    t(locale, "memo.add_button"), ids.MEMO_ADD, str(history.pair_id), primary=True
+        actions(
+            [
+                button(
+                    t(locale, "memo.add_button"),
+                    ids.MEMO_ADD,
+                    str(history.pair_id),
+                    style=Style.primary,
                 ),
-                _button(t(locale, "todo.add_button"), ids.TODO_ADD, str(history.pair_id)),
-            ],
-        },
+                button(t(locale, "todo.add_button"), ids.TODO_ADD, str(history.pair_id)),
+            ]
+        ),
     ]
     if history.page == 0:
         if history.open_items:
@@ -222,10 +193,10 @@ def history_view(history: MemoHistory, *, locale: str, timezone: str) -> dict[st
 
     paging: list[dict[str, Any]] = []
     if history.page > 0:
-        paging.append(_button(t(locale, "memo.newer"), ids.MEMO_PAGE, str(history.page - 1)))
+        paging.append(button(t(locale, "memo.newer"), ids.MEMO_PAGE, str(history.page - 1)))
     if history.has_older:
-        paging.append(_button(t(locale, "memo.older"), ids.MEMO_PAGE, str(history.page + 1)))
-    tail: list[Block] = [{"type": "actions", "elements": paging}] if paging else []
+        paging.append(button(t(locale, "memo.older"), ids.MEMO_PAGE, str(history.page + 1)))
+    tail: list[Block] = [actions(paging)] if paging else []
 
     body: list[Block] = []
     for slot in history.slots:
@@ -247,12 +218,12 @@ def history_view(history: MemoHistory, *, locale: str, timezone: str) -> dict[st
     budget = MAX_VIEW_BLOCKS - len(head) - len(tail)
     if len(body) > budget:
         body = [*body[: budget - 1], context(t(locale, "memo.truncated"))]
-    return _modal(
+    return modal(
         t(locale, "memo.title"),
         head + body + tail,
         locale,
         callback_id=ids.MEMO_HISTORY_CALLBACK,
-        private_metadata=_metadata(pair_id=history.pair_id, page=history.page),
+        private_metadata=metadata(pair_id=history.pair_id, page=history.page),
     )
 
 
@@ -266,66 +237,37 @@ def add_entry_view(form: AddForm, *, locale: str, timezone: str) -> dict[str, An
         )
     )
     if not form.slots:
-        return _modal(
+        return modal(
             t(locale, "memo.add_title"),
             [intro, section(t(locale, "memo.add_no_slot"))],
             locale,
             callback_id=ids.MEMO_INFO_CALLBACK,
         )
     options = [
-        {"text": _plain(memo_text.when(c.starts_at, locale, timezone)), "value": str(c.slot_id)}
-        for c in form.slots
+        option(memo_text.when(c.starts_at, locale, timezone), str(c.slot_id)) for c in form.slots
     ]
-    select: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ids.MEMO_ADD_SLOT,
-        "options": options,
-    }
-    default = next((o for o in options if o["value"] == str(form.default_slot_id)), None)
-    if default is not None:
-        select["initial_option"] = default
+    select = static_select(ids.MEMO_ADD_SLOT, options, initial=str(form.default_slot_id))
+    text = text_input(
+        ids.MEMO_ADD_TEXT,
+        multiline=True,
+        max_length=ENTRY_MAX,
+        placeholder=t(locale, "memo.add_text_placeholder"),
+    )
+    kind = checkboxes(ids.MEMO_ADD_KIND, [option(t(locale, "memo.add_kind_option"), NEXT_FOCUS)])
     blocks: list[Block] = [
         intro,
-        {
-            "type": "input",
-            "block_id": ids.MEMO_ADD_SLOT_BLOCK,
-            "label": _plain(t(locale, "memo.add_slot_label"), 2000),
-            "element": select,
-        },
-        {
-            "type": "input",
-            "block_id": ids.MEMO_ADD_TEXT_BLOCK,
-            "label": _plain(t(locale, "memo.add_text_label"), 2000),
-            "element": {
-                "type": "plain_text_input",
-                "action_id": ids.MEMO_ADD_TEXT,
-                "multiline": True,
-                "max_length": ENTRY_MAX,
-                "placeholder": _plain(t(locale, "memo.add_text_placeholder"), 150),
-            },
-        },
-        {
-            "type": "input",
-            "block_id": ids.MEMO_ADD_KIND_BLOCK,
-            "optional": True,
-            "label": _plain(t(locale, "memo.add_kind_label"), 2000),
-            "element": {
-                "type": "checkboxes",
-                "action_id": ids.MEMO_ADD_KIND,
-                "options": [
-                    {"text": _plain(t(locale, "memo.add_kind_option")), "value": NEXT_FOCUS}
-                ],
-            },
-        },
+        input_block(ids.MEMO_ADD_SLOT_BLOCK, t(locale, "memo.add_slot_label"), select),
+        input_block(ids.MEMO_ADD_TEXT_BLOCK, t(locale, "memo.add_text_label"), text),
+        input_block(ids.MEMO_ADD_KIND_BLOCK, t(locale, "memo.add_kind_label"), kind, optional=True),
         context(t(locale, "privacy.notice")),
     ]
-    return _modal(
+    return modal(
         t(locale, "memo.add_title"),
         blocks,
         locale,
         callback_id=ids.MEMO_ADD_CALLBACK,
-        submit=_plain(t(locale, "memo.save"), 24),
-        private_metadata=_metadata(pair_id=form.pair_id),
+        submit=t(locale, "memo.save"),
+        private_metadata=metadata(pair_id=form.pair_id),
     )
 
 
@@ -342,25 +284,17 @@ def entry_errors(error: InvalidEntry, locale: str) -> dict[str, str]:
 
 def todo_view(draft: TodoDraft, *, locale: str) -> dict[str, Any]:
     owners = [
-        {
-            "text": _plain(t(locale, "todo.owner_option", name=draft.leader_name)),
-            "value": str(draft.leader_id),
-        },
-        {
-            "text": _plain(t(locale, "todo.owner_option", name=draft.member_name)),
-            "value": str(draft.member_id),
-        },
+        option(t(locale, "todo.owner_option", name=draft.leader_name), str(draft.leader_id)),
+        option(t(locale, "todo.owner_option", name=draft.member_name), str(draft.member_id)),
     ]
     initial = owners[0] if draft.actor_id == draft.leader_id else owners[1]
-    text_input: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ids.TODO_TEXT,
-        "multiline": True,
-        "max_length": TODO_MAX,
-        "placeholder": _plain(t(locale, "todo.text_placeholder"), 150),
-    }
-    if draft.text:
-        text_input["initial_value"] = draft.text[:TODO_MAX]
+    text = text_input(
+        ids.TODO_TEXT,
+        multiline=True,
+        max_length=TODO_MAX,
+        placeholder=t(locale, "todo.text_placeholder"),
+        initial=draft.text,
+    )
     blocks: list[Block] = [
         section(
             t(
@@ -370,46 +304,39 @@ def todo_view(draft: TodoDraft, *, locale: str) -> dict[str, Any]:
                 member=esc(draft.member_name),
             )
         ),
-        {
-            "type": "input",
-            "block_id": ids.TODO_TEXT_BLOCK,
-            "label": _plain(t(locale, "todo.text_label"), 2000),
-            "element": text_input,
-        },
-        {
-            "type": "input",
-            "block_id": ids.TODO_OWNER_BLOCK,
-            "label": _plain(t(locale, "todo.owner_label"), 2000),
-            "element": {
+        input_block(ids.TODO_TEXT_BLOCK, t(locale, "todo.text_label"), text),
+        input_block(
+            ids.TODO_OWNER_BLOCK,
+            t(locale, "todo.owner_label"),
+            {
                 "type": "radio_buttons",
                 "action_id": ids.TODO_OWNER,
                 "options": owners,
                 "initial_option": initial,
             },
-        },
-        {
-            "type": "input",
-            "block_id": ids.TODO_DUE_BLOCK,
-            "optional": True,
-            "label": _plain(t(locale, "todo.due_label"), 2000),
-            "hint": _plain(t(locale, "todo.due_hint"), 2000),
-            "element": {"type": "datepicker", "action_id": ids.TODO_DUE},
-        },
+        ),
+        input_block(
+            ids.TODO_DUE_BLOCK,
+            t(locale, "todo.due_label"),
+            {"type": "datepicker", "action_id": ids.TODO_DUE},
+            optional=True,
+            hint=t(locale, "todo.due_hint"),
+        ),
         context(t(locale, "todo.footer")),
     ]
-    metadata = _metadata(
+    private = metadata(
         pair_id=draft.pair_id,
         slot_id=draft.slot_id,
         channel=draft.source.conversation if draft.source else None,
         ts=draft.source.message_id if draft.source else None,
     )
-    return _modal(
+    return modal(
         t(locale, "todo.title"),
         blocks,
         locale,
         callback_id=ids.TODO_CALLBACK,
-        submit=_plain(t(locale, "memo.save"), 24),
-        private_metadata=metadata,
+        submit=t(locale, "memo.save"),
+        private_metadata=private,
     )
 
 
@@ -434,23 +361,16 @@ MET_SCALE = {score: f"reflection.score_{score}" for score in SCORE_VALUES}
 SATISFACTION_SCALE = {score: f"reflection.satisfaction_{score}" for score in SCORE_VALUES}
 
 
-def _score_option(scale: dict[int, str], score: int, locale: str) -> dict[str, Any]:
-    return {"text": _plain(t(locale, scale[score])), "value": str(score)}
-
-
 def _score_input(
     block_id: str, text: str, score: int | None, locale: str, *, scale: dict[int, str] = MET_SCALE
 ) -> Block:
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ids.REFLECTION_SCORE,
-        "placeholder": _plain(t(locale, "reflection.score_placeholder")),
-        "options": [_score_option(scale, s, locale) for s in SCORE_VALUES],
-    }
-    if score in SCORE_VALUES:
-        assert score is not None
-        element["initial_option"] = _score_option(scale, score, locale)
-    return {"type": "input", "block_id": block_id, "label": _plain(text, 2000), "element": element}
+    element = static_select(
+        ids.REFLECTION_SCORE,
+        [option(t(locale, scale[s]), str(s)) for s in SCORE_VALUES],
+        placeholder=t(locale, "reflection.score_placeholder"),
+        initial=None if score is None else str(score),
+    )
+    return input_block(block_id, text, element)
 
 
 def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict[str, Any]:
@@ -463,7 +383,7 @@ def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict
     if not form.editable:
         until = memo_text.when(form.change_until or form.starts_at, locale, timezone)
         blocks.append(section(t(locale, "reflection.closed", until=until)))
-        return _modal(
+        return modal(
             t(locale, "reflection.title"), blocks, locale, callback_id=ids.MEMO_INFO_CALLBACK
         )
     for item in form.items:
@@ -487,54 +407,38 @@ def reflection_view(form: ReflectionForm, *, locale: str, timezone: str) -> dict
             scale=SATISFACTION_SCALE,
         )
     )
-    comment: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ids.REFLECTION_COMMENT,
-        "multiline": True,
-        "max_length": COMMENT_MAX,
-        "placeholder": _plain(t(locale, "reflection.comment_placeholder"), 150),
-    }
-    if form.comment:
-        comment["initial_value"] = form.comment[:COMMENT_MAX]
-    blocks.append(
-        {
-            "type": "input",
-            "block_id": ids.REFLECTION_COMMENT_BLOCK,
-            "optional": True,
-            "label": _plain(t(locale, "reflection.comment_label"), 2000),
-            "element": comment,
-        }
+    comment = text_input(
+        ids.REFLECTION_COMMENT,
+        multiline=True,
+        max_length=COMMENT_MAX,
+        placeholder=t(locale, "reflection.comment_placeholder"),
+        initial=form.comment,
     )
-    option = {
-        "text": _plain(t(locale, "reflection.share_option", leader=form.leader_name)),
-        "value": "share",
-    }
-    share: dict[str, Any] = {
-        "type": "checkboxes",
-        "action_id": ids.REFLECTION_SHARE,
-        "options": [option],
-    }
-    if form.share:
-        share["initial_options"] = [option]
     blocks.append(
-        {
-            "type": "input",
-            "block_id": ids.REFLECTION_SHARE_BLOCK,
-            "optional": True,
-            "label": _plain(t(locale, "reflection.share_label"), 2000),
-            "element": share,
-        }
+        input_block(
+            ids.REFLECTION_COMMENT_BLOCK,
+            t(locale, "reflection.comment_label"),
+            comment,
+            optional=True,
+        )
+    )
+    shared = option(t(locale, "reflection.share_option", leader=form.leader_name), "share")
+    share = checkboxes(ids.REFLECTION_SHARE, [shared], ticked=[shared] if form.share else None)
+    blocks.append(
+        input_block(
+            ids.REFLECTION_SHARE_BLOCK, t(locale, "reflection.share_label"), share, optional=True
+        )
     )
     if form.answered and form.change_until is not None:
         until = memo_text.when(form.change_until, locale, timezone)
         blocks.append(context(t(locale, "reflection.answered", until=until)))
-    return _modal(
+    return modal(
         t(locale, "reflection.title"),
         blocks,
         locale,
         callback_id=ids.REFLECTION_CALLBACK,
-        submit=_plain(t(locale, "reflection.submit"), 24),
-        private_metadata=_metadata(slot_id=form.slot_id),
+        submit=t(locale, "reflection.submit"),
+        private_metadata=metadata(slot_id=form.slot_id),
     )
 
 
@@ -542,7 +446,7 @@ def reflection_thanks_view(*, locale: str, comment_shared: bool) -> dict[str, An
     blocks = [section(t(locale, "reflection.thanks"))]
     if comment_shared:
         blocks.append(context(t(locale, "reflection.thanks_shared")))
-    return _modal(t(locale, "reflection.title"), blocks, locale, callback_id=ids.MEMO_INFO_CALLBACK)
+    return modal(t(locale, "reflection.title"), blocks, locale, callback_id=ids.MEMO_INFO_CALLBACK)
 
 
 def reflection_closed_view(locale: str) -> dict[str, Any]:
@@ -604,11 +508,9 @@ def _todo_block(item: PersonItem, locale: str, timezone: str) -> Block:
         )
     )
     block["block_id"] = f"{ids.TODO_DONE_BLOCK}{item.item_id}"
-    block["accessory"] = {
-        "type": "checkboxes",
-        "action_id": ids.TODO_DONE,
-        "options": [{"text": _plain(t(locale, "todo.done_option")), "value": str(item.item_id)}],
-    }
+    block["accessory"] = checkboxes(
+        ids.TODO_DONE, [option(t(locale, "todo.done_option"), str(item.item_id))]
+    )
     return block
 
 
@@ -697,12 +599,7 @@ def home_blocks(
             )
     else:
         blocks.append(context(t(locale, "todo.home_none")))
-    blocks.append(
-        {
-            "type": "actions",
-            "elements": [_button(t(locale, "memo.home_button"), ids.MEMO_OPEN, "home")],
-        }
-    )
+    blocks.append(actions([button(t(locale, "memo.home_button"), ids.MEMO_OPEN, "home")]))
     if overview.pairs.as_member:
         blocks += [divider(), *history_blocks(extras.history, locale)]
     if overview.pairs.as_leader:

@@ -13,37 +13,29 @@ from bot.core.message import (
     Menu,
     Message,
     Note,
-    Style,
     Text,
 )
 from handlers.slack.blocks import (
     Block,
+    actions,
+    button,
     context,
     divider,
     header,
     lines_as_sections,
     message_blocks,
     option,
-    plain,
     section,
 )
 
 
-def button(item: Button) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": plain(item.label),
-        "action_id": item.action,
-        "value": item.value,
-    }
-    if item.style is not Style.default:
-        element["style"] = item.style.value
-    return element
+def _button(item: Button) -> dict[str, Any]:
+    return button(item.label, item.action, item.value, style=item.style)
 
 
 def _control(item: Button | Menu) -> dict[str, Any]:
     if isinstance(item, Button):
-        return button(item)
+        return _button(item)
     return {
         "type": "overflow",
         "action_id": item.action,
@@ -59,7 +51,7 @@ def blocks_of(elements: tuple[Element, ...]) -> list[Block]:
         elif isinstance(element, Text):
             block = section(element.markup)
             if element.action is not None:
-                block["accessory"] = button(element.action)
+                block["accessory"] = _button(element.action)
             blocks.append(block)
         elif isinstance(element, Lines):
             parts = lines_as_sections(list(element.lines))
@@ -69,10 +61,7 @@ def blocks_of(elements: tuple[Element, ...]) -> list[Block]:
         elif isinstance(element, Divider):
             blocks.append(divider())
         else:
-            row: Block = {"type": "actions", "elements": [_control(i) for i in element.items]}
-            if element.group is not None:
-                row = {"type": "actions", "block_id": element.group, "elements": row["elements"]}
-            blocks.append(row)
+            blocks.append(actions([_control(i) for i in element.items], block_id=element.group))
     return blocks
 
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bot.catalog import EXPECTATIONS, Expectation, expectation_def, label
-from bot.core.message import cut, esc
+from bot.catalog import EXPECTATIONS, label
+from bot.core.message import Style, esc
 from bot.features.org import PairsOf, PairView
 from bot.features.picks import (
     FREE_TOPIC_MAX,
@@ -21,7 +20,22 @@ from bot.features.picks import (
 from bot.i18n import t
 from bot.i18n.format import format_datetime
 from handlers.slack import ids
-from handlers.slack.blocks import Block, context, divider, section
+from handlers.slack.blocks import (
+    Block,
+    button,
+    checkboxes,
+    context,
+    divider,
+    input_block,
+    lines_as_sections,
+    metadata,
+    modal,
+    option,
+    paged_selects,
+    section,
+    static_select,
+    text_input,
+)
 
 CHECKBOX_GROUP = 10  # Block Kit: at most 10 options in one checkbox group
 # Past this many members a leader's chooser shows a select instead of a button per member.
@@ -52,26 +66,6 @@ def _key(topic_id: int | None) -> str:
     return FREE if topic_id is None else str(topic_id)
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": cut(text, limit), "emoji": True}
-
-
-def button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
-    button: dict[str, Any] = {
-        "type": "button",
-        "text": _plain(text),
-        "action_id": action_id,
-        "value": value,
-    }
-    if primary:
-        button["style"] = "primary"
-    return button
-
-
-def metadata(pair_id: int) -> str:
-    return json.dumps({"pair_id": pair_id})
-
-
 def slot_text(picks: PairPicks | PairView, locale: str, timezone: str) -> str:
     moment = picks.slot_at if isinstance(picks, PairPicks) else picks.next_slot_at
     if moment is None:
@@ -79,45 +73,31 @@ def slot_text(picks: PairPicks | PairView, locale: str, timezone: str) -> str:
     return format_datetime(moment, locale, timezone)
 
 
-def _expectation_option(exp: Expectation, locale: str) -> dict[str, Any]:
-    return {"text": _plain(label(expectation_def(exp), locale)), "value": exp.value}
-
-
 def _expectation_block(topic_label: str, key: str, state: PickerState, locale: str) -> Block:
-    element: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ids.PICKER_EXPECTATION,
-        "placeholder": _plain(t(locale, "picker.expectation_placeholder")),
-        "options": [_expectation_option(e.key, locale) for e in EXPECTATIONS],
-    }
-    current = state.expectations.get(key)
-    if current in {e.value for e in Expectation}:
-        element["initial_option"] = _expectation_option(Expectation(current), locale)
-    return {
-        "type": "input",
-        "block_id": f"{ids.PICKER_EXPECTATION_BLOCK}{key}",
-        "label": _plain(t(locale, "picker.expectation_label", topic=topic_label), 2000),
-        "element": element,
-    }
+    element = static_select(
+        ids.PICKER_EXPECTATION,
+        [option(label(e, locale), e.key.value) for e in EXPECTATIONS],
+        placeholder=t(locale, "picker.expectation_placeholder"),
+        initial=state.expectations.get(key),
+    )
+    return input_block(
+        f"{ids.PICKER_EXPECTATION_BLOCK}{key}",
+        t(locale, "picker.expectation_label", topic=topic_label),
+        element,
+    )
 
 
 def _note_block(key: str, state: PickerState, locale: str) -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ids.PICKER_NOTE,
-        "multiline": True,
-        "max_length": NOTE_MAX,
-        "placeholder": _plain(t(locale, "picker.note_placeholder"), 150),
-    }
-    if state.notes.get(key):
-        element["initial_value"] = state.notes[key][:NOTE_MAX]
-    return {
-        "type": "input",
-        "block_id": f"{ids.PICKER_NOTE_BLOCK}{key}",
-        "optional": True,
-        "label": _plain(t(locale, "picker.note_label"), 2000),
-        "element": element,
-    }
+    element = text_input(
+        ids.PICKER_NOTE,
+        multiline=True,
+        max_length=NOTE_MAX,
+        placeholder=t(locale, "picker.note_placeholder"),
+        initial=state.notes.get(key),
+    )
+    return input_block(
+        f"{ids.PICKER_NOTE_BLOCK}{key}", t(locale, "picker.note_label"), element, optional=True
+    )
 
 
 def picker_view(
@@ -138,69 +118,52 @@ def picker_view(
     topics = picks.topics
     chosen = set(state.chosen)
     for group, start in enumerate(range(0, len(topics), CHECKBOX_GROUP)):
-        options: list[dict[str, Any]] = [
-            {"text": _plain(label_of(topic, locale)), "value": str(topic.id)}
+        options = [
+            option(label_of(topic, locale), str(topic.id))
             for topic in topics[start : start + CHECKBOX_GROUP]
         ]
-        element: dict[str, Any] = {
-            "type": "checkboxes",
-            "action_id": ids.PICKER_TOPICS,
-            "options": options,
-        }
-        initial = [o for o in options if int(o["value"]) in chosen]
-        if initial:
-            element["initial_options"] = initial
+        ticked = [o for o in options if int(o["value"]) in chosen]
+        element = checkboxes(ids.PICKER_TOPICS, options, ticked=ticked)
         blocks.append(
-            {
-                "type": "input",
-                "block_id": f"{ids.PICKER_TOPICS_BLOCK}{group}",
-                "optional": True,
+            input_block(
+                f"{ids.PICKER_TOPICS_BLOCK}{group}",
+                t(locale, "picker.topics_label" if group == 0 else "picker.topics_more"),
+                element,
+                optional=True,
                 # Choosing a topic redraws the modal so its expectation input appears.
-                "dispatch_action": True,
-                "label": _plain(
-                    t(locale, "picker.topics_label" if group == 0 else "picker.topics_more"),
-                    2000,
-                ),
-                "element": element,
-            }
+                dispatch=True,
+            )
         )
     for topic in topics:
         if topic.id in chosen:
             key = _key(topic.id)
             blocks.append(_expectation_block(label_of(topic, locale), key, state, locale))
             blocks.append(_note_block(key, state, locale))
-    free_element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ids.PICKER_FREE,
-        "max_length": FREE_TOPIC_MAX,
-        "placeholder": _plain(t(locale, "picker.free_placeholder"), 150),
-        "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
-    }
-    if state.free_topic:
-        free_element["initial_value"] = state.free_topic[:FREE_TOPIC_MAX]
+    free_element = text_input(
+        ids.PICKER_FREE,
+        max_length=FREE_TOPIC_MAX,
+        placeholder=t(locale, "picker.free_placeholder"),
+        initial=state.free_topic,
+        on_enter=True,
+    )
     blocks.append(divider())
     blocks.append(
-        {
-            "type": "input",
-            "block_id": ids.PICKER_FREE_BLOCK,
-            "optional": True,
-            "label": _plain(t(locale, "picker.free_label"), 2000),
-            "element": free_element,
-        }
+        input_block(
+            ids.PICKER_FREE_BLOCK, t(locale, "picker.free_label"), free_element, optional=True
+        )
     )
     if state.free_topic:
         blocks.append(_expectation_block(state.free_topic, FREE, state, locale))
         blocks.append(_note_block(FREE, state, locale))
     blocks.append(context(t(locale, "picker.expectations_help")))
-    return {
-        "type": "modal",
-        "callback_id": ids.PICKER_CALLBACK,
-        "private_metadata": metadata(picks.pair_id),
-        "title": _plain(t(locale, "picker.title"), 24),
-        "submit": _plain(t(locale, "picker.submit"), 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": blocks,
-    }
+    return modal(
+        t(locale, "picker.title"),
+        blocks,
+        locale,
+        callback_id=ids.PICKER_CALLBACK,
+        private_metadata=metadata(pair_id=picks.pair_id),
+        submit=t(locale, "picker.submit"),
+    )
 
 
 def label_of(topic: Any, locale: str) -> str:
@@ -242,8 +205,6 @@ def picker_errors(
 def picks_section_blocks(
     picks: list[Pick], locale: str, *, with_hints: bool = False
 ) -> list[Block]:
-    from handlers.slack.blocks import lines_as_sections
-
     return lines_as_sections(list(pick_lines(picks, locale, with_hints=with_hints)))
 
 
@@ -265,13 +226,7 @@ def picks_view(picks: PairPicks, *, locale: str, timezone: str, for_leader: bool
     else:
         blocks.append(section(t(locale, "picks.none_yet")))
     blocks.append(context(t(locale, "privacy.notice")))
-    return {
-        "type": "modal",
-        "callback_id": ids.PICKS_VIEW_CALLBACK,
-        "title": _plain(t(locale, "picks.view_title"), 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": blocks[:100],
-    }
+    return modal(t(locale, "picks.view_title"), blocks, locale, callback_id=ids.PICKS_VIEW_CALLBACK)
 
 
 def chooser_view(
@@ -294,7 +249,7 @@ def chooser_view(
                 )
             )
             block["accessory"] = button(
-                t(locale, "button.pick"), ids.OPEN_PICKER, str(view.pair_id), primary=True
+                t(locale, "button.pick"), ids.OPEN_PICKER, str(view.pair_id), style=Style.primary
             )
             blocks.append(block)
     if pairs.as_leader:
@@ -302,13 +257,7 @@ def chooser_view(
             blocks.append(divider())
         blocks.append(section(t(locale, "chooser.as_leader")))
         blocks += leader_rows(pairs.as_leader, counts, locale=locale, timezone=timezone)
-    return {
-        "type": "modal",
-        "callback_id": ids.CHOOSER_CALLBACK,
-        "title": _plain(t(locale, "chooser.title"), 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": blocks[:100],
-    }
+    return modal(t(locale, "chooser.title"), blocks, locale, callback_id=ids.CHOOSER_CALLBACK)
 
 
 def leader_rows(
@@ -334,34 +283,15 @@ def leader_rows(
             )
             blocks.append(block)
         return blocks
-    from handlers.slack.blocks import lines_as_sections
-
-    blocks = lines_as_sections(lines)
-    selects = []
-    for start in range(0, len(views), 100):  # 100 options per select
-        selects.append(
-            {
-                "type": "static_select",
-                "action_id": f"{ids.VIEW_PICKS_SELECT}{start // 100}",
-                "placeholder": _plain(t(locale, "chooser.select_member")),
-                "options": [
-                    {"text": _plain(v.member_name), "value": str(v.pair_id)}
-                    for v in views[start : start + 100]
-                ],
-            }
-        )
-    for start in range(0, len(selects), 25):  # 25 elements per actions block
-        blocks.append({"type": "actions", "elements": selects[start : start + 25]})
-    return blocks
+    return lines_as_sections(lines) + paged_selects(
+        ids.VIEW_PICKS_SELECT,
+        t(locale, "chooser.select_member"),
+        [option(v.member_name, str(v.pair_id)) for v in views],
+    )
 
 
 def refusal_view(locale: str) -> dict[str, Any]:
-    return {
-        "type": "modal",
-        "title": _plain(t(locale, "chooser.title"), 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": [section(t(locale, "error.not_your_pair"))],
-    }
+    return modal(t(locale, "chooser.title"), [section(t(locale, "error.not_your_pair"))], locale)
 
 
 def confirmation_message(picks: PairPicks, *, locale: str, timezone: str) -> list[Block]:

@@ -4,13 +4,12 @@ modal and App Home's cadence health. The schedule's notices (reminders, the lead
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.message import cut, esc
+from bot.core.message import Style, esc
 from bot.features.org import PairView
 from bot.features.schedule import (
     DEFAULT_DURATION,
@@ -33,8 +32,21 @@ from bot.features.schedule import (
 from bot.i18n import t
 from bot.i18n.format import format_datetime
 from handlers.slack import ids
-from handlers.slack import picks_blocks as pb
-from handlers.slack.blocks import Block, context, divider, lines_as_sections, section
+from handlers.slack.blocks import (
+    MAX_SELECT_OPTIONS,
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    input_block,
+    lines_as_sections,
+    metadata,
+    modal,
+    option,
+    section,
+    static_select,
+)
 
 # Zones offered in the modal; the pair's own (and the leader's) are added when missing.
 COMMON_ZONES = (
@@ -60,14 +72,6 @@ HOME_PAIR_BUTTONS_MAX = 10
 HOME_BLOCK_BUDGET = 14
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": cut(text, limit), "emoji": True}
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(text), "value": value}
-
-
 def _when(moment: datetime, locale: str, timezone: str) -> str:
     return format_datetime(moment, locale, timezone)
 
@@ -79,31 +83,7 @@ def _kind_label(kind: PairKind, as_leader: bool, locale: str) -> str:
     return t(locale, f"pair_kind.as_member.{kind.value}")
 
 
-def _metadata(**values: int) -> str:
-    return json.dumps(values)
-
-
 # --- the cadence modal -----------------------------------------------------------------------
-
-
-def _input(block_id: str, label: str, element: dict[str, Any], *, optional: bool = False) -> Block:
-    block: Block = {
-        "type": "input",
-        "block_id": block_id,
-        "label": _plain(label, 2000),
-        "element": element,
-    }
-    if optional:
-        block["optional"] = True
-    return block
-
-
-def _select(action_id: str, options: list[dict[str, Any]], initial: str | None) -> dict[str, Any]:
-    element: dict[str, Any] = {"type": "static_select", "action_id": action_id, "options": options}
-    chosen = next((o for o in options if o["value"] == initial), None)
-    if chosen is not None:
-        element["initial_option"] = chosen
-    return element
 
 
 def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date) -> dict[str, Any]:
@@ -121,9 +101,9 @@ def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date)
     if view.rule:
         current = describe_cadence(spec, view.rule, locale)
         blocks.append(context(t(locale, "schedule.modal.current", cadence=current)))
-    frequencies = [_option(t(locale, f"schedule.freq.{f.value}"), f.value) for f in Frequency]
+    frequencies = [option(t(locale, f"schedule.freq.{f.value}"), f.value) for f in Frequency]
     blocks.append(
-        _input(
+        input_block(
             ids.SCHEDULE_FREQ_BLOCK,
             t(locale, "schedule.modal.frequency"),
             {
@@ -135,27 +115,27 @@ def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date)
         )
     )
     blocks.append(
-        _input(
+        input_block(
             ids.SCHEDULE_WEEKDAY_BLOCK,
             t(locale, "schedule.modal.weekday"),
-            _select(
+            static_select(
                 ids.SCHEDULE_WEEKDAY,
-                [_option(weekday_name(d, locale), str(d)) for d in range(7)],
-                str(weekday),
+                [option(weekday_name(d, locale), str(d)) for d in range(7)],
+                initial=str(weekday),
             ),
         )
     )
-    weeks = [_option(t(locale, f"schedule.nth.{n}"), n) for n in ("1", "2", "3", "4", "last")]
+    weeks = [option(t(locale, f"schedule.nth.{n}"), n) for n in ("1", "2", "3", "4", "last")]
     blocks.append(
-        _input(
+        input_block(
             ids.SCHEDULE_WEEK_BLOCK,
             t(locale, "schedule.modal.week_of_month"),
-            _select(ids.SCHEDULE_WEEK, weeks, "last" if week == -1 else str(week)),
+            static_select(ids.SCHEDULE_WEEK, weeks, initial="last" if week == -1 else str(week)),
             optional=True,
         )
     )
     blocks.append(
-        _input(
+        input_block(
             ids.SCHEDULE_TIME_BLOCK,
             t(locale, "schedule.modal.time"),
             {
@@ -165,28 +145,28 @@ def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date)
             },
         )
     )
-    durations = [_option(t(locale, "schedule.modal.minutes", minutes=m), str(m)) for m in DURATIONS]
+    durations = [option(t(locale, "schedule.modal.minutes", minutes=m), str(m)) for m in DURATIONS]
     if duration not in DURATIONS:
         durations.append(
-            _option(t(locale, "schedule.modal.minutes", minutes=duration), str(duration))
+            option(t(locale, "schedule.modal.minutes", minutes=duration), str(duration))
         )
     blocks.append(
-        _input(
+        input_block(
             ids.SCHEDULE_DURATION_BLOCK,
             t(locale, "schedule.modal.duration"),
-            _select(ids.SCHEDULE_DURATION, durations, str(duration)),
+            static_select(ids.SCHEDULE_DURATION, durations, initial=str(duration)),
         )
     )
     zones = list(dict.fromkeys([view.timezone, *COMMON_ZONES]))
     blocks.append(
-        _input(
+        input_block(
             ids.SCHEDULE_ZONE_BLOCK,
             t(locale, "schedule.modal.timezone"),
-            _select(ids.SCHEDULE_ZONE, [_option(z, z) for z in zones], view.timezone),
+            static_select(ids.SCHEDULE_ZONE, [option(z, z) for z in zones], initial=view.timezone),
         )
     )
     blocks.append(
-        _input(
+        input_block(
             ids.SCHEDULE_START_BLOCK,
             t(locale, "schedule.modal.starting"),
             {
@@ -198,15 +178,15 @@ def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date)
         )
     )
     blocks.append(context(t(locale, "schedule.modal.footer")))
-    return {
-        "type": "modal",
-        "callback_id": ids.SCHEDULE_CALLBACK,
-        "private_metadata": _metadata(pair_id=view.pair_id),
-        "title": _plain(t(locale, "schedule.modal.title"), 24),
-        "submit": _plain(t(locale, "schedule.modal.submit"), 24),
-        "close": _plain(t(locale, "schedule.modal.cancel"), 24),
-        "blocks": blocks,
-    }
+    return modal(
+        t(locale, "schedule.modal.title"),
+        blocks,
+        locale,
+        callback_id=ids.SCHEDULE_CALLBACK,
+        private_metadata=metadata(pair_id=view.pair_id),
+        submit=t(locale, "schedule.modal.submit"),
+        close=t(locale, "schedule.modal.cancel"),
+    )
 
 
 def saved_view(result: CadenceResult, *, locale: str, timezone: str) -> dict[str, Any]:
@@ -216,16 +196,15 @@ def saved_view(result: CadenceResult, *, locale: str, timezone: str) -> dict[str
         if result.next_slot_at
         else t(locale, "picks.next_unscheduled")
     )
-    return {
-        "type": "modal",
-        "callback_id": ids.SCHEDULE_SAVED_CALLBACK,
-        "title": _plain(t(locale, "schedule.modal.title"), 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": [
+    return modal(
+        t(locale, "schedule.modal.title"),
+        [
             section(t(locale, "schedule.saved", cadence=cadence, next=nxt)),
             context(t(locale, "schedule.saved_footer")),
         ],
-    }
+        locale,
+        callback_id=ids.SCHEDULE_SAVED_CALLBACK,
+    )
 
 
 def chooser_modal(views: Sequence[PairView], *, actor_id: int, locale: str) -> dict[str, Any]:
@@ -245,33 +224,26 @@ def chooser_modal(views: Sequence[PairView], *, actor_id: int, locale: str) -> d
                     kind=_kind_label(view.kind, as_leader, locale),
                 )
             )
-            block["accessory"] = pb.button(
+            block["accessory"] = button(
                 t(locale, "schedule.button.choose"), ids.SCHEDULE_OPEN, str(view.pair_id)
             )
             blocks.append(block)
     else:
         blocks.append(_pair_select(rows, locale))
-    return {
-        "type": "modal",
-        "callback_id": ids.SCHEDULE_CHOOSER_CALLBACK,
-        "title": _plain(t(locale, "schedule.modal.title"), 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": blocks[:100],
-    }
+    return modal(
+        t(locale, "schedule.modal.title"), blocks, locale, callback_id=ids.SCHEDULE_CHOOSER_CALLBACK
+    )
 
 
 def _pair_select(rows: Sequence[tuple[Any, str, bool]], locale: str) -> Block:
-    return {
-        "type": "actions",
-        "elements": [
-            {
-                "type": "static_select",
-                "action_id": ids.SCHEDULE_CHOOSE,
-                "placeholder": _plain(t(locale, "schedule.chooser.select")),
-                "options": [_option(other, str(view.pair_id)) for view, other, _ in rows[:100]],
-            }
-        ],
-    }
+    options = [option(other, str(view.pair_id)) for view, other, _ in rows[:MAX_SELECT_OPTIONS]]
+    return actions(
+        [
+            static_select(
+                ids.SCHEDULE_CHOOSE, options, placeholder=t(locale, "schedule.chooser.select")
+            )
+        ]
+    )
 
 
 # --- "did it happen?" and moving a slot ------------------------------------------------------
@@ -310,7 +282,7 @@ def move_modal(slot: SlotView, *, actor_id: int, locale: str, now: datetime) -> 
                 zone=slot.timezone,
             )
         ),
-        _input(
+        input_block(
             ids.MOVE_DATE_BLOCK,
             t(locale, "schedule.move.date"),
             {
@@ -319,7 +291,7 @@ def move_modal(slot: SlotView, *, actor_id: int, locale: str, now: datetime) -> 
                 "initial_date": tomorrow.isoformat(),
             },
         ),
-        _input(
+        input_block(
             ids.MOVE_TIME_BLOCK,
             t(locale, "schedule.move.time"),
             {
@@ -330,15 +302,15 @@ def move_modal(slot: SlotView, *, actor_id: int, locale: str, now: datetime) -> 
         ),
         context(t(locale, "schedule.move.footer")),
     ]
-    return {
-        "type": "modal",
-        "callback_id": ids.MOVE_CALLBACK,
-        "private_metadata": _metadata(slot_id=slot.slot_id),
-        "title": _plain(t(locale, "schedule.move.title"), 24),
-        "submit": _plain(t(locale, "schedule.move.submit"), 24),
-        "close": _plain(t(locale, "schedule.modal.cancel"), 24),
-        "blocks": blocks,
-    }
+    return modal(
+        t(locale, "schedule.move.title"),
+        blocks,
+        locale,
+        callback_id=ids.MOVE_CALLBACK,
+        private_metadata=metadata(slot_id=slot.slot_id),
+        submit=t(locale, "schedule.move.submit"),
+        close=t(locale, "schedule.modal.cancel"),
+    )
 
 
 def moved_view(result: MoveResult, *, locale: str, timezone: str) -> dict[str, Any]:
@@ -350,13 +322,12 @@ def moved_view(result: MoveResult, *, locale: str, timezone: str) -> dict[str, A
         old=_when(result.old.starts_at, locale, timezone),
         new=_when(result.new_starts_at, locale, timezone),
     )
-    return {
-        "type": "modal",
-        "callback_id": ids.SCHEDULE_SAVED_CALLBACK,
-        "title": _plain(t(locale, "schedule.move.title"), 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": [section(text)],
-    }
+    return modal(
+        t(locale, "schedule.move.title"),
+        [section(text)],
+        locale,
+        callback_id=ids.SCHEDULE_SAVED_CALLBACK,
+    )
 
 
 def parse_move(values: dict[str, Any]) -> tuple[date | None, time | None]:
@@ -393,15 +364,15 @@ def health_blocks(home: ScheduleHome, *, locale: str, timezone: str) -> list[Blo
         for health in home.pairs:
             block = section(_health_line(health, locale, timezone))
             if health.rule:
-                block["accessory"] = pb.button(
+                block["accessory"] = button(
                     t(locale, "schedule.button.change"), ids.SCHEDULE_OPEN, str(health.pair_id)
                 )
             else:
-                block["accessory"] = pb.button(
+                block["accessory"] = button(
                     t(locale, "schedule.button.default"),
                     ids.SCHEDULE_OPEN,
                     str(health.pair_id),
-                    primary=True,
+                    style=Style.primary,
                 )
             blocks.append(block)
     else:

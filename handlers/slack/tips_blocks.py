@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.catalog import EXPECTATIONS, label
-from bot.core.message import Button, Menu, cut, esc
+from bot.core.message import Button, Menu, esc
 from bot.features.tips import (
     BODY_MAX,
     FREE_TOPIC_MAX,
@@ -23,7 +23,21 @@ from bot.features.tips import (
 from bot.features.tips import presenters as tip_text
 from bot.i18n import t
 from handlers.slack import ids
-from handlers.slack.blocks import Block, context, divider, section
+from handlers.slack.blocks import (
+    Block,
+    actions,
+    button,
+    context,
+    divider,
+    input_block,
+    metadata,
+    modal,
+    option,
+    plain,
+    section,
+    static_select,
+    text_input,
+)
 from handlers.slack.message import blocks_of
 
 ANY = "any"  # the "no filter" option (an option's value cannot be empty)
@@ -31,49 +45,18 @@ BROWSE_BODY_PREVIEW = 280
 WORDS_MAX = 100
 
 
-def _plain(text: str, limit: int = 75) -> dict[str, Any]:
-    return {"type": "plain_text", "text": cut(text, limit), "emoji": True}
-
-
-def _option(text: str, value: str) -> dict[str, Any]:
-    return {"text": _plain(text), "value": value}
-
-
-def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict[str, Any]:
-    element: dict[str, Any] = {
-        "type": "button",
-        "text": _plain(text),
-        "action_id": action_id,
-        "value": value,
-    }
-    if primary:
-        element["style"] = "primary"
-    return element
-
-
-def _modal(title: str, blocks: list[Block], locale: str, **extra: Any) -> dict[str, Any]:
-    view: dict[str, Any] = {
-        "type": "modal",
-        "title": _plain(title, 24),
-        "close": _plain(t(locale, "modal.close"), 24),
-        "blocks": blocks[:100],
-    }
-    view.update(extra)
-    return view
-
-
 def _topic_options(locale: str, *, with_any: bool) -> list[dict[str, Any]]:
     groups: list[dict[str, Any]] = []
     if with_any:
         groups.append(
-            {"label": _plain(t(locale, "tips.filter_any")), "options": [_any_option(locale)]}
+            {"label": plain(t(locale, "tips.filter_any")), "options": [_any_option(locale)]}
         )
     for group in TOPIC_GROUPS:
         groups.append(
             {
-                "label": _plain(group.label(locale)),
+                "label": plain(group.label(locale)),
                 "options": [
-                    _option(topic.en if locale == "en" else topic.ja, topic.key)
+                    option(topic.en if locale == "en" else topic.ja, topic.key)
                     for topic in group.topics
                 ],
             }
@@ -82,22 +65,23 @@ def _topic_options(locale: str, *, with_any: bool) -> list[dict[str, Any]]:
 
 
 def _any_option(locale: str) -> dict[str, Any]:
-    return _option(t(locale, "tips.filter_any"), ANY)
+    return option(t(locale, "tips.filter_any"), ANY)
 
 
 def _topic_option(key: str | None, locale: str) -> dict[str, Any] | None:
     for group in TOPIC_GROUPS:
         for topic in group.topics:
             if topic.key == key:
-                return _option(topic.en if locale == "en" else topic.ja, topic.key)
+                return option(topic.en if locale == "en" else topic.ja, topic.key)
     return None
+
+
+def _expectation_options(locale: str) -> list[dict[str, Any]]:
+    return [option(label(e, locale), e.key.value) for e in EXPECTATIONS]
 
 
 def _expectation_option(key: str | None, locale: str) -> dict[str, Any] | None:
-    for exp in EXPECTATIONS:
-        if exp.key.value == key:
-            return _option(label(exp, locale), exp.key.value)
-    return None
+    return next((o for o in _expectation_options(locale) if o["value"] == key), None)
 
 
 # --- the tip form ---------------------------------------------------------------------------------
@@ -128,54 +112,36 @@ def _text_input(
     multiline: bool = False,
     placeholder: str | None = None,
 ) -> Block:
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": block_id,
-        "max_length": max_length,
-        "multiline": multiline,
-    }
-    if initial:
-        element["initial_value"] = initial[:max_length]
-    if placeholder:
-        element["placeholder"] = _plain(placeholder, 150)
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": optional,
-        "label": _plain(label_text, 2000),
-        "element": element,
-    }
+    element = text_input(
+        block_id,
+        max_length=max_length,
+        multiline=multiline,
+        placeholder=placeholder,
+        initial=initial,
+    )
+    return input_block(block_id, label_text, element, optional=optional)
 
 
 def tip_form_view(form: TipForm, *, locale: str, tip_id: int | None = None) -> dict[str, Any]:
     topic: dict[str, Any] = {
         "type": "static_select",
         "action_id": ids.TIP_TOPIC,
-        "placeholder": _plain(t(locale, "tips.form.topic_placeholder")),
+        "placeholder": plain(t(locale, "tips.form.topic_placeholder")),
         "option_groups": _topic_options(locale, with_any=False),
     }
     initial_topic = _topic_option(form.topic_key, locale)
     if initial_topic is not None:
         topic["initial_option"] = initial_topic
-    expectation: dict[str, Any] = {
-        "type": "static_select",
-        "action_id": ids.TIP_EXPECTATION,
-        "placeholder": _plain(t(locale, "tips.form.expectation_placeholder")),
-        "options": [_option(label(e, locale), e.key.value) for e in EXPECTATIONS],
-    }
-    initial_exp = _expectation_option(form.expectation, locale)
-    if initial_exp is not None:
-        expectation["initial_option"] = initial_exp
+    expectation = static_select(
+        ids.TIP_EXPECTATION,
+        _expectation_options(locale),
+        placeholder=t(locale, "tips.form.expectation_placeholder"),
+        initial=form.expectation,
+    )
     blocks: list[Block] = [
         section(t(locale, "tips.form.intro")),
         context(t(locale, "tips.form.privacy")),
-        {
-            "type": "input",
-            "block_id": ids.TIP_TOPIC,
-            "optional": True,
-            "label": _plain(t(locale, "tips.form.topic_label"), 2000),
-            "element": topic,
-        },
+        input_block(ids.TIP_TOPIC, t(locale, "tips.form.topic_label"), topic, optional=True),
         _text_input(
             ids.TIP_FREE_TOPIC,
             t(locale, "tips.form.free_topic_label"),
@@ -184,12 +150,7 @@ def tip_form_view(form: TipForm, *, locale: str, tip_id: int | None = None) -> d
             optional=True,
             placeholder=t(locale, "tips.form.free_topic_placeholder"),
         ),
-        {
-            "type": "input",
-            "block_id": ids.TIP_EXPECTATION,
-            "label": _plain(t(locale, "tips.form.expectation_label"), 2000),
-            "element": expectation,
-        },
+        input_block(ids.TIP_EXPECTATION, t(locale, "tips.form.expectation_label"), expectation),
         _text_input(
             ids.TIP_TITLE,
             t(locale, "tips.form.title_label"),
@@ -207,13 +168,13 @@ def tip_form_view(form: TipForm, *, locale: str, tip_id: int | None = None) -> d
         ),
     ]
     title_key = "tips.form.title_edit" if tip_id is not None else "tips.form.title_new"
-    return _modal(
+    return modal(
         t(locale, title_key),
         blocks,
         locale,
         callback_id=ids.TIP_FORM_CALLBACK,
         private_metadata=json.dumps({"tip_id": tip_id} if tip_id is not None else {}),
-        submit=_plain(t(locale, "tips.form.submit"), 24),
+        submit=t(locale, "tips.form.submit"),
     )
 
 
@@ -276,14 +237,7 @@ def _filter_select(
     element: dict[str, Any] = {"type": "static_select", "action_id": block_id, **options}
     if initial is not None:
         element["initial_option"] = initial
-    return {
-        "type": "input",
-        "block_id": block_id,
-        "optional": True,
-        "dispatch_action": True,
-        "label": _plain(label_text, 2000),
-        "element": element,
-    }
+    return input_block(block_id, label_text, element, optional=True, dispatch=True)
 
 
 def _summary(page: SearchPage, locale: str) -> str:
@@ -299,24 +253,21 @@ def _summary(page: SearchPage, locale: str) -> str:
 
 def browse_view(page: SearchPage, *, locale: str) -> dict[str, Any]:
     query = page.query
-    words: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ids.TIPS_WORDS,
-        "max_length": WORDS_MAX,
-        "placeholder": _plain(t(locale, "tips.browse.words_placeholder"), 150),
-        "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
-    }
-    if query.words:
-        words["initial_value"] = query.words[:WORDS_MAX]
+    words = text_input(
+        ids.TIPS_WORDS,
+        max_length=WORDS_MAX,
+        placeholder=t(locale, "tips.browse.words_placeholder"),
+        initial=query.words,
+        on_enter=True,
+    )
     blocks: list[Block] = [
-        {
-            "type": "input",
-            "block_id": ids.TIPS_WORDS,
-            "optional": True,
-            "dispatch_action": True,
-            "label": _plain(t(locale, "tips.browse.words_label"), 2000),
-            "element": words,
-        },
+        input_block(
+            ids.TIPS_WORDS,
+            t(locale, "tips.browse.words_label"),
+            words,
+            optional=True,
+            dispatch=True,
+        ),
         _filter_select(
             ids.TIPS_FILTER_TOPIC,
             t(locale, "tips.browse.topic_label"),
@@ -326,10 +277,7 @@ def browse_view(page: SearchPage, *, locale: str) -> dict[str, Any]:
         _filter_select(
             ids.TIPS_FILTER_EXPECTATION,
             t(locale, "tips.browse.expectation_label"),
-            {
-                "options": [_any_option(locale)]
-                + [_option(label(e, locale), e.key.value) for e in EXPECTATIONS]
-            },
+            {"options": [_any_option(locale), *_expectation_options(locale)]},
             _expectation_option(query.expectation, locale),
         ),
         context(_summary(page, locale)),
@@ -349,28 +297,28 @@ def browse_view(page: SearchPage, *, locale: str) -> dict[str, Any]:
     paging: list[dict[str, Any]] = []
     if query.page > 0:
         paging.append(
-            _button(t(locale, "tips.browse.prev"), ids.TIPS_PAGE_PREV, str(query.page - 1))
+            button(t(locale, "tips.browse.prev"), ids.TIPS_PAGE_PREV, str(query.page - 1))
         )
     if page.has_next:
         paging.append(
-            _button(t(locale, "tips.browse.next"), ids.TIPS_PAGE_NEXT, str(query.page + 1))
+            button(t(locale, "tips.browse.next"), ids.TIPS_PAGE_NEXT, str(query.page + 1))
         )
     if paging:
-        blocks += [divider(), {"type": "actions", "elements": paging}]
+        blocks += [divider(), actions(paging)]
     blocks.append(context(t(locale, "tips.browse.footer")))
-    return _modal(
+    return modal(
         t(locale, "tips.browse.title"),
         blocks,
         locale,
         callback_id=ids.TIPS_BROWSE_CALLBACK,
         private_metadata=query_metadata(query),
-        submit=_plain(t(locale, "tips.browse.submit"), 24),
+        submit=t(locale, "tips.browse.submit"),
     )
 
 
 def notice_view(locale: str, key: str) -> dict[str, Any]:
     """A small modal with one message (a refusal, or "that tip is gone")."""
-    return _modal(t(locale, "tips.notice_title"), [section(t(locale, key))], locale)
+    return modal(t(locale, "tips.notice_title"), [section(t(locale, key))], locale)
 
 
 def delete_confirm_view(card: TipCard, *, locale: str) -> dict[str, Any]:
@@ -378,13 +326,13 @@ def delete_confirm_view(card: TipCard, *, locale: str) -> dict[str, Any]:
         section(t(locale, "tips.delete.question", title=esc(card.title))),
         context(t(locale, "tips.delete.starter_note" if card.starter else "tips.delete.note")),
     ]
-    return _modal(
+    return modal(
         t(locale, "tips.delete.title"),
         blocks,
         locale,
         callback_id=ids.TIP_DELETE_CALLBACK,
-        private_metadata=json.dumps({"tip_id": card.tip_id}),
-        submit=_plain(t(locale, "tips.delete.submit"), 24),
+        private_metadata=metadata(tip_id=card.tip_id),
+        submit=t(locale, "tips.delete.submit"),
     )
 
 
@@ -395,7 +343,7 @@ def config_view(config: TipsConfig, *, locale: str) -> dict[str, Any]:
     channel: dict[str, Any] = {
         "type": "conversations_select",
         "action_id": ids.TIPS_CONFIG_CHANNEL,
-        "placeholder": _plain(t(locale, "tips.config.channel_placeholder")),
+        "placeholder": plain(t(locale, "tips.config.channel_placeholder")),
         "filter": {
             "include": ["public", "private"],
             "exclude_bot_users": True,
@@ -404,42 +352,31 @@ def config_view(config: TipsConfig, *, locale: str) -> dict[str, Any]:
     }
     if config.channel and not config.channel_from_env:
         channel["initial_conversation"] = config.channel
-    weekdays = [_option(tip_text.weekday_name(d, locale), str(d)) for d in range(7)]
+    weekdays = [option(tip_text.weekday_name(d, locale), str(d)) for d in range(7)]
     blocks: list[Block] = [
         section(t(locale, "tips.config.intro")),
-        {
-            "type": "input",
-            "block_id": ids.TIPS_CONFIG_CHANNEL,
-            "optional": True,
-            "label": _plain(t(locale, "tips.config.channel_label"), 2000),
-            "element": channel,
-        },
+        input_block(
+            ids.TIPS_CONFIG_CHANNEL, t(locale, "tips.config.channel_label"), channel, optional=True
+        ),
     ]
     if config.channel_from_env and config.channel:
         blocks.append(context(t(locale, "tips.config.channel_from_env", channel=config.channel)))
     blocks += [
         context(t(locale, "tips.config.invite_hint")),
-        {
-            "type": "input",
-            "block_id": ids.TIPS_CONFIG_WEEKDAY,
-            "label": _plain(t(locale, "tips.config.weekday_label"), 2000),
-            "element": {
-                "type": "static_select",
-                "action_id": ids.TIPS_CONFIG_WEEKDAY,
-                "options": weekdays,
-                "initial_option": weekdays[config.weekday],
-            },
-        },
-        {
-            "type": "input",
-            "block_id": ids.TIPS_CONFIG_TIME,
-            "label": _plain(t(locale, "tips.config.time_label"), 2000),
-            "element": {
+        input_block(
+            ids.TIPS_CONFIG_WEEKDAY,
+            t(locale, "tips.config.weekday_label"),
+            static_select(ids.TIPS_CONFIG_WEEKDAY, weekdays, initial=str(config.weekday)),
+        ),
+        input_block(
+            ids.TIPS_CONFIG_TIME,
+            t(locale, "tips.config.time_label"),
+            {
                 "type": "timepicker",
                 "action_id": ids.TIPS_CONFIG_TIME,
                 "initial_time": config.time.strftime("%H:%M"),
             },
-        },
+        ),
         _text_input(
             ids.TIPS_CONFIG_TIMEZONE,
             t(locale, "tips.config.timezone_label"),
@@ -448,12 +385,12 @@ def config_view(config: TipsConfig, *, locale: str) -> dict[str, Any]:
             placeholder="Asia/Tokyo",
         ),
     ]
-    return _modal(
+    return modal(
         t(locale, "tips.config.title"),
         blocks,
         locale,
         callback_id=ids.TIPS_CONFIG_CALLBACK,
-        submit=_plain(t(locale, "tips.config.submit"), 24),
+        submit=t(locale, "tips.config.submit"),
     )
 
 
