@@ -18,6 +18,8 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Literal, Protocol
 
+from bot.i18n import localized
+
 __all__ = [
     "COMMON_SET_KEY",
     "COMMON_TOPICS",
@@ -682,5 +684,5 @@ class _Labelled(Protocol):
 
 
 def label(obj: _Labelled, locale: str) -> str:
-    """The English label for "en", "en-US", "en_GB"...; Japanese for everything else."""
-    return obj.en if locale.strip().lower().startswith("en") else obj.ja
+    """The label in the reader's language (bot.i18n.localized)."""
+    return localized(locale, obj.ja, obj.en)

@@ -23,6 +23,13 @@ def normalize_locale(value: str | None, default: str = DEFAULT_LOCALE) -> str:
     return short if short in CATALOGS else default
 
 
+def localized(locale: str | None, ja: str, en: str) -> str:
+    """One of a bilingual pair (a topic, an expectation, a hint, a weekday) in the reader's
+    language, read as t() reads it: "en-US" gets the English twin, an unknown locale the
+    default."""
+    return en if normalize_locale(locale) == "en" else ja
+
+
 def t(locale: str | None, key: str, /, **params: object) -> str:
     catalog = CATALOGS[normalize_locale(locale)]
     text = catalog[key]

@@ -40,7 +40,7 @@ from bot.features.memos import (
 from bot.features.memos import presenters as memo_text
 from bot.features.org import PairsOf
 from bot.features.picks import Overview
-from bot.i18n import t
+from bot.i18n import localized, t
 from handlers.slack import ids
 from handlers.slack.blocks import (
     MAX_VIEW_BLOCKS,
@@ -547,7 +547,7 @@ def insight_blocks(insight: Insight, locale: str) -> list[Block]:
     for stat in insight.stats:
         if stat.level == Level.weak:
             exp = expectation_def(stat.expectation)
-            hint = exp.hint_en if locale == "en" else exp.hint_ja
+            hint = localized(locale, exp.hint_ja, exp.hint_en)
             blocks.append(
                 context(t(locale, "insight.hint", expectation=label(exp, locale), hint=hint))
             )
@@ -565,7 +565,12 @@ def history_blocks(history: MemberHistory, locale: str) -> list[Block]:
     lines: list[str] = []
     if history.topics:
         topics = t(locale, "insight.separator").join(
-            t(locale, "insight.topic_count", topic=esc(tc.label(locale)), count=tc.count)
+            t(
+                locale,
+                "insight.topic_count",
+                topic=esc(localized(locale, tc.label_ja, tc.label_en)),
+                count=tc.count,
+            )
             for tc in history.topics
         )
         lines.append(t(locale, "insight.member_topics", topics=topics))

@@ -17,7 +17,7 @@ from bot.features.picks import (
     Pick,
     pick_lines,
 )
-from bot.i18n import t
+from bot.i18n import localized, t
 from bot.i18n.format import format_datetime
 from handlers.slack import ids
 from handlers.slack.blocks import (
@@ -119,7 +119,7 @@ def picker_view(
     chosen = set(state.chosen)
     for group, start in enumerate(range(0, len(topics), CHECKBOX_GROUP)):
         options = [
-            option(label_of(topic, locale), str(topic.id))
+            option(localized(locale, topic.label_ja, topic.label_en), str(topic.id))
             for topic in topics[start : start + CHECKBOX_GROUP]
         ]
         ticked = [o for o in options if int(o["value"]) in chosen]
@@ -137,7 +137,8 @@ def picker_view(
     for topic in topics:
         if topic.id in chosen:
             key = _key(topic.id)
-            blocks.append(_expectation_block(label_of(topic, locale), key, state, locale))
+            topic_label = localized(locale, topic.label_ja, topic.label_en)
+            blocks.append(_expectation_block(topic_label, key, state, locale))
             blocks.append(_note_block(key, state, locale))
     free_element = text_input(
         ids.PICKER_FREE,
@@ -164,10 +165,6 @@ def picker_view(
         private_metadata=metadata(pair_id=picks.pair_id),
         submit=t(locale, "picker.submit"),
     )
-
-
-def label_of(topic: Any, locale: str) -> str:
-    return str(topic.label_en if locale == "en" else topic.label_ja)
 
 
 def picker_errors(

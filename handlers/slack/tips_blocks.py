@@ -54,11 +54,8 @@ def _topic_options(locale: str, *, with_any: bool) -> list[dict[str, Any]]:
     for group in TOPIC_GROUPS:
         groups.append(
             {
-                "label": plain(group.label(locale)),
-                "options": [
-                    option(topic.en if locale == "en" else topic.ja, topic.key)
-                    for topic in group.topics
-                ],
+                "label": plain(label(group, locale)),
+                "options": [option(label(topic, locale), topic.key) for topic in group.topics],
             }
         )
     return groups
@@ -72,7 +69,7 @@ def _topic_option(key: str | None, locale: str) -> dict[str, Any] | None:
     for group in TOPIC_GROUPS:
         for topic in group.topics:
             if topic.key == key:
-                return option(topic.en if locale == "en" else topic.ja, topic.key)
+                return option(label(topic, locale), topic.key)
     return None
 
 

@@ -10,7 +10,7 @@ from bot.core import actions
 from bot.core.message import Button, Markup, Message, Note, Text, esc, presents
 from bot.features.picks.notices import LeaderPicksNotice
 from bot.features.picks.service import Pick
-from bot.i18n import t
+from bot.i18n import localized, t
 from bot.i18n.format import format_datetime
 
 
@@ -26,7 +26,7 @@ def pick_lines(
         if pick.note:
             line += "\n> " + esc(pick.note).replace("\n", "\n> ")
         if with_hints:
-            hint = exp.hint_en if locale == "en" else exp.hint_ja
+            hint = localized(locale, exp.hint_ja, exp.hint_en)
             line += f"\n_{t(locale, 'picks.hint_prefix')} {hint}_"
         lines.append(line)
     return tuple(lines)

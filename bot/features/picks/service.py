@@ -38,6 +38,7 @@ from bot.features.org import (
     split,
 )
 from bot.features.picks.notices import LeaderPicksNotice
+from bot.i18n import localized
 from bot.metrics import Metrics
 from bot.ports import DeliveryFailed, MessageRef, Messenger, message_ref
 from storage.db import Database
@@ -88,7 +89,7 @@ class Pick:
     free: bool = False
 
     def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" else self.label_ja
+        return localized(locale, self.label_ja, self.label_en)
 
 
 @dataclass(frozen=True)

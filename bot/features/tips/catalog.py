@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.catalog import TOPIC_SETS, TopicDef
+from bot.catalog import TOPIC_SETS, TopicDef, label
+from bot.i18n import localized
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class TopicGroup:
     topics: tuple[TopicDef, ...]
 
     def label(self, locale: str) -> str:
-        return self.en if locale == "en" else self.ja
+        return label(self, locale)
 
 
 def _groups() -> tuple[TopicGroup, ...]:
@@ -52,4 +53,4 @@ def topic_label(key: str | None, locale: str) -> str | None:
     labels = topic_labels(key) if key else None
     if labels is None:
         return None
-    return labels[1] if locale == "en" else labels[0]
+    return localized(locale, *labels)
