@@ -27,10 +27,9 @@ from bot.features.schedule import (
     SlotState,
     SlotView,
     describe_cadence,
-    weekday_name,
 )
 from bot.i18n import t
-from bot.i18n.format import format_datetime
+from bot.i18n.format import Weekday, format_datetime
 from handlers.slack import ids
 from handlers.slack.blocks import (
     MAX_SELECT_OPTIONS,
@@ -74,6 +73,11 @@ HOME_BLOCK_BUDGET = 14
 
 def _when(moment: datetime, locale: str, timezone: str) -> str:
     return format_datetime(moment, locale, timezone)
+
+
+def _weekday_option(weekday: int, locale: str) -> dict[str, Any]:
+    label = t(locale, "schedule.modal.weekday_option", day=Weekday(weekday, locale))
+    return option(label, str(weekday))
 
 
 def _kind_label(kind: PairKind, as_leader: bool, locale: str) -> str:
@@ -120,7 +124,7 @@ def cadence_modal(view: CadenceView, *, actor_id: int, locale: str, today: date)
             t(locale, "schedule.modal.weekday"),
             static_select(
                 ids.SCHEDULE_WEEKDAY,
-                [option(weekday_name(d, locale), str(d)) for d in range(7)],
+                [_weekday_option(d, locale) for d in range(7)],
                 initial=str(weekday),
             ),
         )

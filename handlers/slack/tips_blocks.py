@@ -22,6 +22,7 @@ from bot.features.tips import (
 )
 from bot.features.tips import presenters as tip_text
 from bot.i18n import t
+from bot.i18n.format import Weekday
 from handlers.slack import ids
 from handlers.slack.blocks import (
     Block,
@@ -349,7 +350,10 @@ def config_view(config: TipsConfig, *, locale: str) -> dict[str, Any]:
     }
     if config.channel and not config.channel_from_env:
         channel["initial_conversation"] = config.channel
-    weekdays = [option(tip_text.weekday_name(d, locale), str(d)) for d in range(7)]
+    weekdays = [
+        option(t(locale, "tips.config.weekday_option", day=Weekday(d, locale)), str(d))
+        for d in range(7)
+    ]
     blocks: list[Block] = [
         section(t(locale, "tips.config.intro")),
         input_block(

@@ -18,7 +18,7 @@ from bot.features.schedule.cadence import (
     Frequency,
     cadence_spec,
 )
-from bot.features.schedule.changes import CadenceChanged, describe_cadence, weekday_name
+from bot.features.schedule.changes import CadenceChanged, describe_cadence
 from bot.features.schedule.digest import DigestService, LeaderDigest
 from bot.features.schedule.reminders import (
     DidItHappen,
@@ -82,5 +82,4 @@ __all__ = [
     "StreakNote",
     "cadence_spec",
     "describe_cadence",
-    "weekday_name",
 ]

@@ -8,12 +8,8 @@ from datetime import datetime
 from bot.core.message import Message, Text, esc, presents
 from bot.features.schedule.cadence import CadenceSpec, Frequency
 from bot.i18n import t
-from bot.i18n.format import format_datetime
+from bot.i18n.format import Weekday, format_datetime
 from bot.ports import Notice
-
-
-def weekday_name(weekday: int, locale: str) -> str:
-    return t(locale, f"schedule.weekday.{weekday}")
 
 
 def describe_cadence(
@@ -25,7 +21,7 @@ def describe_cadence(
             return t(locale, "schedule.cadence.none")
         return t(locale, "schedule.cadence.custom", rule=esc(rule.replace("\n", " ")))
     at = f"{spec.at.hour:02d}:{spec.at.minute:02d}"
-    day = weekday_name(spec.weekday, locale)
+    day = Weekday(spec.weekday, locale)
     if spec.frequency is Frequency.monthly:
         nth = "last" if spec.week_of_month == -1 else str(spec.week_of_month)
         text = t(

@@ -40,6 +40,7 @@ from bot.features.tips.service import (
     TipThanks,
 )
 from bot.i18n import t
+from bot.i18n.format import Weekday
 
 WEEKLY_BODY_PREVIEW = 200
 THANKS_TITLES = 20  # the author's weekly note lists at most this many tips
@@ -102,15 +103,11 @@ def tip_actions(card: TipCard, items: tuple[Button | Menu, ...]) -> Actions:
     return Actions(items, group=f"{actions.TIP_ACTIONS_GROUP}{card.tip_id}")
 
 
-def weekday_name(weekday: int, locale: str) -> str:
-    return t(locale, f"tips.weekday.{weekday}")
-
-
 def schedule_text(config: TipsConfig, locale: str) -> str:
     return t(
         locale,
         "tips.schedule",
-        weekday=weekday_name(config.weekday, locale),
+        weekday=Weekday(config.weekday, locale),
         time=config.time.strftime("%H:%M"),
         timezone=config.timezone,
     )
