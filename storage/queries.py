@@ -1,17 +1,21 @@
 """Small read models several features show: open action items, the last "next focus", and
 the tips a digest offers. Kept here so the digest, the reminders, the memo thread and App
-Home all read them the same way.
+Home all read them the same way; likewise the reads the core and several features share
+(a row locked for update).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlmodel import col, select
+from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from storage.models import ActionItem, MemoEntry, Person, Slot
+
+_Row = TypeVar("_Row", bound=SQLModel)
 
 
 @dataclass(frozen=True)
@@ -66,3 +70,9 @@ class DigestTip:
 # (leader person id, [(topic key or None, expectation)] of the member's picks) -> tips.
 # The tips feature provides it; the digest shows what it returns (at most two).
 TipsForDigest = Callable[[int, Sequence[tuple[str | None, str]]], Awaitable[list[DigestTip]]]
+
+
+async def get_for_update(session: AsyncSession, model: type[_Row], row_id: int) -> _Row | None:
+    """The row read afresh and, on PostgreSQL, locked until the transaction ends (SQLite
+    writes hold the database lock from their first statement anyway)."""
+    return await session.get(model, row_id, with_for_update=True, populate_existing=True)

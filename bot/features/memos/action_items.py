@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
+from bot.core.authz import authorize_pair, authorize_slot
 from bot.core.errors import FieldError, InvalidInput, NotAllowed
-from bot.features.memos.memos import authorize_pair, authorize_slot, split_marker
+from bot.features.memos.memos import split_marker
 from bot.ports import MessageRef
 from storage.db import Database
 from storage.models import ActionItem, MemoEntry, Pair, Person, Slot

@@ -20,6 +20,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation
+from bot.core.authz import authorize_pair, authorize_slot, load_parties
 from bot.core.delivery import LEASE, DeliveryLedger, DeliverySender, enqueue
 from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.org import Entry, EntryRule, PairService, PairsOf, PeopleService
@@ -81,54 +82,6 @@ def ts_time(ts: str, fallback: datetime) -> datetime:
         return datetime.fromtimestamp(float(ts), UTC)
     except (ValueError, OverflowError, OSError):
         return fallback
-
-
-# --- who may see a pair ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Parties:
-    pair: Pair
-    leader: Person
-    member: Person
-
-    @property
-    def pair_id(self) -> int:
-        assert self.pair.id is not None
-        return self.pair.id
-
-    def includes(self, person_id: int | None) -> bool:
-        return person_id is not None and person_id in (self.leader.id, self.member.id)
-
-    def name_of(self, person_id: int) -> str:
-        return self.leader.name if person_id == self.leader.id else self.member.name
-
-
-async def load_parties(session: AsyncSession, pair_id: int) -> Parties:
-    pair = await session.get(Pair, pair_id)
-    if pair is None or not pair.active:
-        raise NotAllowed
-    leader = await session.get(Person, pair.leader_id)
-    member = await session.get(Person, pair.member_id)
-    if leader is None or member is None or not (leader.active and member.active):
-        raise NotAllowed
-    return Parties(pair, leader, member)
-
-
-async def authorize_pair(session: AsyncSession, actor_id: int, pair_id: int) -> Parties:
-    parties = await load_parties(session, pair_id)
-    if not parties.includes(actor_id):
-        raise NotAllowed
-    return parties
-
-
-async def authorize_slot(
-    session: AsyncSession, actor_id: int, slot_id: int
-) -> tuple[Slot, Parties]:
-    slot = await session.get(Slot, slot_id)
-    if slot is None:
-        raise NotAllowed
-    return slot, await authorize_pair(session, actor_id, slot.pair_id)
 
 
 async def slot_picks(session: AsyncSession, slot_id: int) -> list[tuple[int, Pick]]:

@@ -31,9 +31,10 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
 from bot.catalog import Expectation
+from bot.core.authz import authorize_slot, load_parties
 from bot.core.delivery import DeliveryLedger, enqueue, payload_of
 from bot.core.errors import FieldError, InvalidInput, NotAllowed
-from bot.features.memos.memos import SendNow, authorize_slot, load_parties, send_now, slot_picks
+from bot.features.memos.memos import SendNow, send_now, slot_picks
 from bot.features.picks import Pick
 from bot.ports import DeliveryFailed, Messenger, Notice
 from storage.db import Database

@@ -21,6 +21,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.catalog import Expectation, department_topic_set_key
+from bot.core.authz import authorize_pair
 from bot.core.errors import FieldError as CoreFieldError
 from bot.core.errors import InvalidInput, NotAllowed
 from bot.features.org import (
@@ -374,10 +375,10 @@ class PicksService:
     ) -> SaveResult:
         """Replace the picks of the pair's next 1on1. Saving the same picks twice is harmless."""
         async with self._db.write() as session:
-            pair, leader, member = await self._pair(session, pair_id)
-            if pair.member_id != actor_id:
+            parties = await authorize_pair(session, actor_id, pair_id)
+            if parties.member.id != actor_id:
                 raise NotAllowed
-            topics = await pair_topics(session, pair, member)
+            topics = await pair_topics(session, parties.pair, parties.member)
             items = validate_picks(inputs, {t.id for t in topics if t.id is not None})
             slot = await _next_slot(session, pair_id, now)
             if slot is not None and slot.id is not None:
@@ -394,7 +395,7 @@ class PicksService:
             agenda.updated_at = now
             session.add(agenda)
             await session.flush()
-            picks = await self._load(session, pair, leader, member, now)
+            picks = await self._load(session, pair_id, now)
             return SaveResult(
                 picks=picks,
                 agenda_id=agenda.id,
@@ -470,16 +471,6 @@ class PicksService:
             counts[pair_id] = len(found.items) if found else 0
         return counts
 
-    async def _pair(self, session: AsyncSession, pair_id: int) -> tuple[Pair, Person, Person]:
-        pair = await session.get(Pair, pair_id)
-        if pair is None or not pair.active:
-            raise NotAllowed
-        leader = await session.get(Person, pair.leader_id)
-        member = await session.get(Person, pair.member_id)
-        if leader is None or member is None or not (leader.active and member.active):
-            raise NotAllowed
-        return pair, leader, member
-
     async def _claim_agenda(
         self, session: AsyncSession, pair_id: int, slot: Slot | None, now: datetime
     ) -> Agenda:
@@ -504,12 +495,10 @@ class PicksService:
         assert agenda is not None
         return agenda
 
-    async def _load(
-        self, session: AsyncSession, pair: Pair, leader: Person, member: Person, now: datetime
-    ) -> PairPicks:
-        rows = await pair_rows(session, now=now, pair_id=pair.id)
+    async def _load(self, session: AsyncSession, pair_id: int, now: datetime) -> PairPicks:
+        rows = await pair_rows(session, now=now, pair_id=pair_id)
         catalog = await self._catalog(session, rows)
-        agendas = await _agenda_rows(session, [pair.id or 0])
+        agendas = await _agenda_rows(session, [pair_id])
         return self._build(rows[0], catalog, agendas)
 
 

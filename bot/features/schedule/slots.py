@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bot.core.authz import authorize_pair, authorize_slot
 from bot.core.delivery import cancel_pending, enqueue
 from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.org import Entry, EntryRule, PairService, PeopleService
@@ -49,6 +50,7 @@ from bot.features.schedule.settings import ScheduleSettings, ScheduleSettingsSto
 from bot.ports import DeliveryFailed, Directory, Messenger
 from storage.db import Database
 from storage.models import Agenda, Pair, PairKind, Person, Slot, SlotState, utcnow
+from storage.queries import get_for_update
 
 logger = logging.getLogger("oneonone.schedule")
 
@@ -232,7 +234,8 @@ class SlotService:
     ) -> CadenceView:
         """`leader_zone`: the leader's zone when the caller learned it from the platform."""
         async with self._db.read() as session:
-            pair, leader, member = await self._party_pair(session, actor_id, pair_id)
+            parties = await authorize_pair(session, actor_id, pair_id)
+            pair, leader, member = parties.pair, parties.leader, parties.member
             zone = pair.timezone or leader.timezone or leader_zone
             zone = zone or self._people.timezone_of(leader)
             spec = spec_from_rule(pair.rrule, zone, pair.duration_minutes) if pair.rrule else None
@@ -254,8 +257,10 @@ class SlotService:
 
     async def slot_for_party(self, actor_id: int, slot_id: int) -> SlotView:
         async with self._db.read() as session:
-            slot, pair, leader, member = await self._party_slot(session, actor_id, slot_id)
-            return await self._slot_view(session, slot, pair, leader, member)
+            slot, parties = await authorize_slot(session, actor_id, slot_id)
+            return await self._slot_view(
+                session, slot, parties.pair, parties.leader, parties.member
+            )
 
     async def home(self, person_id: int, *, now: datetime) -> ScheduleHome:
         """Cadence health of each of the person's pairs: last held, streak, next slot."""
@@ -316,7 +321,8 @@ class SlotService:
         rule = rule_from_spec(spec, now=now)
         settings = await self.settings.get()
         async with self._db.write() as session:
-            pair, leader, member = await self._party_pair(session, actor_id, pair_id, lock=True)
+            parties = await authorize_pair(session, actor_id, pair_id, lock=True)
+            pair, leader, member = parties.pair, parties.leader, parties.member
             return await self._apply(
                 session,
                 pair,
@@ -352,7 +358,7 @@ class SlotService:
         check_duration(duration_minutes)
         settings = await self.settings.get()
         async with self._db.write() as session:
-            pair = await _lock_pair(session, self._db, pair_id)
+            pair = await get_for_update(session, Pair, pair_id)
             if pair is None or not pair.active:
                 raise PairNotFound(str(pair_id))
             leader, member = await _people_of(session, pair)
@@ -672,9 +678,8 @@ class SlotService:
         """Held or skipped, once. A skipped slot nudges both to find a time in the cycle."""
         settings = await self.settings.get()
         async with self._db.write() as session:
-            slot, pair, leader, member = await self._party_slot(
-                session, actor_id, slot_id, lock=True
-            )
+            slot, parties = await authorize_slot(session, actor_id, slot_id, lock=True)
+            pair, leader, member = parties.pair, parties.leader, parties.member
             assert pair.id is not None
             assert slot.id is not None
             if slot.state not in (SlotState.planned, SlotState.unknown):
@@ -703,7 +708,7 @@ class SlotService:
         """Nobody answered "did it happen?", even after the follow-up: the slot is unknown."""
         settings = await self.settings.get()
         async with self._db.write() as session:
-            slot = await _lock_slot(session, self._db, slot_id)
+            slot = await get_for_update(session, Slot, slot_id)
             if slot is None or slot.state is not SlotState.planned:
                 return False
             pair = await session.get(Pair, slot.pair_id)
@@ -722,9 +727,8 @@ class SlotService:
         """A new date and time for the 1on1 (in the pair's zone); the picks move with it."""
         settings = await self.settings.get()
         async with self._db.write() as session:
-            slot, pair, leader, member = await self._party_slot(
-                session, actor_id, slot_id, lock=True
-            )
+            slot, parties = await authorize_slot(session, actor_id, slot_id, lock=True)
+            pair, leader, member = parties.pair, parties.leader, parties.member
             assert pair.id is not None
             assert slot.id is not None
             if slot.state is SlotState.moved and slot.moved_to_slot_id is not None:
@@ -818,34 +822,6 @@ class SlotService:
 
     # --- helpers ------------------------------------------------------------------------------
 
-    async def _party_pair(
-        self, session: AsyncSession, actor_id: int, pair_id: int, *, lock: bool = False
-    ) -> tuple[Pair, Person, Person]:
-        pair = (
-            await _lock_pair(session, self._db, pair_id)
-            if lock
-            else await session.get(Pair, pair_id)
-        )
-        if pair is None or not pair.active or actor_id not in (pair.leader_id, pair.member_id):
-            raise NotAllowed
-        leader, member = await _people_of(session, pair)
-        if not (leader.active and member.active):
-            raise NotAllowed
-        return pair, leader, member
-
-    async def _party_slot(
-        self, session: AsyncSession, actor_id: int, slot_id: int, *, lock: bool = False
-    ) -> tuple[Slot, Pair, Person, Person]:
-        slot = (
-            await _lock_slot(session, self._db, slot_id)
-            if lock
-            else await session.get(Slot, slot_id)
-        )
-        if slot is None:
-            raise NotAllowed
-        pair, leader, member = await self._party_pair(session, actor_id, slot.pair_id)
-        return slot, pair, leader, member
-
     async def _slot_view(
         self, session: AsyncSession, slot: Slot, pair: Pair, leader: Person, member: Person
     ) -> SlotView:
@@ -920,20 +896,6 @@ async def _next_planned(session: AsyncSession, pair_id: int, now: datetime) -> S
 
 async def next_regular_after(session: AsyncSession, pair_id: int, moment: datetime) -> Slot | None:
     return await _next_planned(session, pair_id, moment + timedelta(seconds=1))
-
-
-async def _lock_pair(session: AsyncSession, db: Database, pair_id: int) -> Pair | None:
-    stmt = select(Pair).where(Pair.id == pair_id)
-    if db.is_postgresql:
-        stmt = stmt.with_for_update()
-    return (await session.exec(stmt.execution_options(populate_existing=True))).first()
-
-
-async def _lock_slot(session: AsyncSession, db: Database, slot_id: int) -> Slot | None:
-    stmt = select(Slot).where(Slot.id == slot_id)
-    if db.is_postgresql:
-        stmt = stmt.with_for_update()
-    return (await session.exec(stmt.execution_options(populate_existing=True))).first()
 
 
 async def _people_of(session: AsyncSession, pair: Pair) -> tuple[Person, Person]:
