@@ -1,19 +1,21 @@
 """Small read models several features show: open action items, the last "next focus", and
 the tips a digest offers. Kept here so the digest, the reminders, the memo thread and App
 Home all read them the same way; likewise the reads the core and several features share
-(a row locked for update).
+(the next planned slot, a row locked for update).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import SelectOfScalar
 
-from storage.models import ActionItem, MemoEntry, Person, Slot
+from storage.models import ActionItem, MemoEntry, Person, Slot, SlotState
 
 _Row = TypeVar("_Row", bound=SQLModel)
 
@@ -70,6 +72,27 @@ class DigestTip:
 # (leader person id, [(topic key or None, expectation)] of the member's picks) -> tips.
 # The tips feature provides it; the digest shows what it returns (at most two).
 TipsForDigest = Callable[[int, Sequence[tuple[str | None, str]]], Awaitable[list[DigestTip]]]
+
+
+def next_planned_slot_query(pair_id: int, now: datetime) -> SelectOfScalar[Slot]:
+    """The pair's first planned slot from `now` on. Plain equalities and a range on the start,
+    ordered by the start: an index on (pair, start) or (state, start) answers it in order,
+    without a sort, however much history the pair has."""
+    return (
+        select(Slot)
+        .where(
+            Slot.pair_id == pair_id,
+            Slot.state == SlotState.planned,
+            col(Slot.starts_at) >= now,
+        )
+        .order_by(col(Slot.starts_at))
+        .limit(1)
+    )
+
+
+async def next_planned_slot(session: AsyncSession, pair_id: int, now: datetime) -> Slot | None:
+    """The pair's next 1on1: its first planned slot from `now` on (None without one)."""
+    return (await session.exec(next_planned_slot_query(pair_id, now))).first()
 
 
 async def get_for_update(session: AsyncSession, model: type[_Row], row_id: int) -> _Row | None:

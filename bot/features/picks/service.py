@@ -43,7 +43,8 @@ from bot.i18n import localized
 from bot.metrics import Metrics
 from bot.ports import DeliveryFailed, MessageRef, Messenger, message_ref
 from storage.db import Database
-from storage.models import Agenda, AgendaItem, Pair, Person, Slot, SlotState, Topic, TopicSet
+from storage.models import Agenda, AgendaItem, Pair, Person, Slot, Topic, TopicSet
+from storage.queries import next_planned_slot
 
 logger = logging.getLogger("oneonone.picks")
 
@@ -115,21 +116,6 @@ class SaveResult:
     notify_leader: bool
     # The leader's notice of an earlier save, to update in place.
     leader_notice: MessageRef | None
-
-
-async def _next_slot(session: AsyncSession, pair_id: int, now: datetime) -> Slot | None:
-    return (
-        await session.exec(
-            select(Slot)
-            .where(
-                Slot.pair_id == pair_id,
-                Slot.state == SlotState.planned,
-                col(Slot.starts_at) >= now,
-            )
-            .order_by(col(Slot.starts_at))
-            .limit(1)
-        )
-    ).first()
 
 
 async def _agenda_for(
@@ -380,7 +366,7 @@ class PicksService:
                 raise NotAllowed
             topics = await pair_topics(session, parties.pair, parties.member)
             items = validate_picks(inputs, {t.id for t in topics if t.id is not None})
-            slot = await _next_slot(session, pair_id, now)
+            slot = await next_planned_slot(session, pair_id, now)
             if slot is not None and slot.id is not None:
                 await attach_unscheduled_agenda(session, pair_id, slot.id)
             agenda = await self._claim_agenda(session, pair_id, slot, now)

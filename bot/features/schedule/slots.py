@@ -50,7 +50,7 @@ from bot.features.schedule.settings import ScheduleSettings, ScheduleSettingsSto
 from bot.ports import DeliveryFailed, Directory, Messenger
 from storage.db import Database
 from storage.models import Agenda, Pair, PairKind, Person, Slot, SlotState, utcnow
-from storage.queries import get_for_update
+from storage.queries import get_for_update, next_planned_slot
 
 logger = logging.getLogger("oneonone.schedule")
 
@@ -239,7 +239,7 @@ class SlotService:
             zone = pair.timezone or leader.timezone or leader_zone
             zone = zone or self._people.timezone_of(leader)
             spec = spec_from_rule(pair.rrule, zone, pair.duration_minutes) if pair.rrule else None
-            next_slot = await _next_planned(session, pair_id, now)
+            next_slot = await next_planned_slot(session, pair_id, now)
             return CadenceView(
                 pair_id=pair_id,
                 leader=leader,
@@ -411,7 +411,7 @@ class SlotService:
         assert pair.id is not None
         zone_of(zone)
         check_duration(duration)
-        old_next = await _next_planned(session, pair.id, now)
+        old_next = await next_planned_slot(session, pair.id, now)
         replaced = await self._cancel_future(session, pair.id, now)
         pair.rrule = rule
         pair.timezone = zone
@@ -420,7 +420,7 @@ class SlotService:
         session.add(pair)
         await session.flush()
         await self._materialize(session, pair, leader, member, now, settings)
-        new_next = await _next_planned(session, pair.id, now)
+        new_next = await next_planned_slot(session, pair.id, now)
         if new_next is not None and new_next.id is not None:
             if old_next is not None and old_next.id in replaced and old_next.id != new_next.id:
                 # The member's picks were for "the next 1on1": they follow it to its new time.
@@ -530,7 +530,7 @@ class SlotService:
         try:
             found = occurrences(pair.rrule, pair.timezone, after=start, until=horizon)
             until: datetime | None = horizon
-            if not found and await _next_planned(session, pair.id, now) is None:
+            if not found and await next_planned_slot(session, pair.id, now) is None:
                 following = next_occurrence(pair.rrule, pair.timezone, after=max(start, horizon))
                 found = [following] if following else []
                 until = following
@@ -684,7 +684,7 @@ class SlotService:
             assert slot.id is not None
             if slot.state not in (SlotState.planned, SlotState.unknown):
                 view = await self._slot_view(session, slot, pair, leader, member)
-                following = await _next_planned(session, pair.id, now)
+                following = await next_planned_slot(session, pair.id, now)
                 return AnswerResult(view, False, following.starts_at if following else None)
             slot.state = SlotState(outcome.value)
             slot.answered_at = now
@@ -694,7 +694,7 @@ class SlotService:
                 session,
                 [delivery_key(k, slot.id) for k in (Kind.did_it_happen, Kind.followup, Kind.close)],
             )
-            following = await _next_planned(session, pair.id, now)
+            following = await next_planned_slot(session, pair.id, now)
             if outcome is Outcome.skipped:
                 if following is not None and following.id is not None:
                     # Picks for a 1on1 that did not happen carry over to the next one.
@@ -879,23 +879,8 @@ def _safe_spec(rule: str | None, zone: str | None, duration: int) -> CadenceSpec
         return None
 
 
-async def _next_planned(session: AsyncSession, pair_id: int, now: datetime) -> Slot | None:
-    return (
-        await session.exec(
-            select(Slot)
-            .where(
-                Slot.pair_id == pair_id,
-                Slot.state == SlotState.planned,
-                col(Slot.starts_at) >= now,
-            )
-            .order_by(col(Slot.starts_at))
-            .limit(1)
-        )
-    ).first()
-
-
 async def next_regular_after(session: AsyncSession, pair_id: int, moment: datetime) -> Slot | None:
-    return await _next_planned(session, pair_id, moment + timedelta(seconds=1))
+    return await next_planned_slot(session, pair_id, moment + timedelta(seconds=1))
 
 
 async def _people_of(session: AsyncSession, pair: Pair) -> tuple[Person, Person]:
