@@ -24,7 +24,7 @@ from bot.core.authz import authorize_pair, authorize_slot, load_parties
 from bot.core.delivery import LEASE, DeliveryLedger, DeliverySender, enqueue
 from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.org import Entry, EntryRule, PairService, PairsOf, PeopleService
-from bot.features.picks import Pick, attach_unscheduled_agenda
+from bot.features.picks import Pick, attach_unscheduled_agenda, pick_from
 from bot.ports import SLACK, DeliveryFailed, MessageRef, Messenger, Notice, message_ref
 from storage.db import Database
 from storage.models import (
@@ -97,20 +97,7 @@ async def slot_picks(session: AsyncSession, slot_id: int) -> list[tuple[int, Pic
     for item, topic in rows.all():
         if item.expectation not in {e.value for e in Expectation}:
             continue
-        found.append(
-            (
-                item.id or 0,
-                Pick(
-                    topic_id=item.topic_id,
-                    topic_key=topic.key if topic else None,
-                    label_ja=topic.label_ja if topic else (item.free_topic or ""),
-                    label_en=topic.label_en if topic else (item.free_topic or ""),
-                    expectation=Expectation(item.expectation),
-                    note=item.note,
-                    free=topic is None,
-                ),
-            )
-        )
+        found.append((item.id or 0, pick_from(item, topic)))
     return found
 
 

@@ -19,6 +19,7 @@ from bot.features.picks.service import (
     PicksService,
     SaveResult,
     attach_unscheduled_agenda,
+    pick_from,
 )
 
 __all__ = [
@@ -34,5 +35,6 @@ __all__ = [
     "PicksService",
     "SaveResult",
     "attach_unscheduled_agenda",
+    "pick_from",
     "pick_lines",
 ]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -92,6 +92,34 @@ class Pick:
 
     def label(self, locale: str) -> str:
         return localized(locale, self.label_ja, self.label_en)
+
+
+class StoredItem(Protocol):
+    """What a pick is made of: an agenda item row, or the same columns read as a tuple."""
+
+    @property
+    def topic_id(self) -> int | None: ...
+    @property
+    def free_topic(self) -> str | None: ...
+    @property
+    def expectation(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+def pick_from(item: StoredItem, topic: Topic | None) -> Pick:
+    """A stored agenda item as a pick: the catalog topic's labels, or the member's own words
+    for a free topic (no topic id). `topic` None for a catalog topic (one no longer offered)
+    leaves the labels empty but the pick still not free."""
+    return Pick(
+        topic_id=item.topic_id,
+        topic_key=topic.key if topic else None,
+        label_ja=topic.label_ja if topic else (item.free_topic or ""),
+        label_en=topic.label_en if topic else (item.free_topic or ""),
+        expectation=Expectation(item.expectation),
+        note=item.note,
+        free=item.topic_id is None,
+    )
 
 
 @dataclass(frozen=True)
@@ -334,17 +362,7 @@ class PicksService:
         picks: list[Pick] = []
         for item in current.items if current else []:
             topic = catalog.topic_by_id.get(item.topic_id) if item.topic_id else None
-            picks.append(
-                Pick(
-                    topic_id=item.topic_id,
-                    topic_key=topic.key if topic else None,
-                    label_ja=topic.label_ja if topic else (item.free_topic or ""),
-                    label_en=topic.label_en if topic else (item.free_topic or ""),
-                    expectation=Expectation(item.expectation),
-                    note=item.note,
-                    free=item.topic_id is None,
-                )
-            )
+            picks.append(pick_from(item, topic))
         return PairPicks(
             pair_id=row.pair_id,
             leader=row.leader,

@@ -16,8 +16,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bot.catalog import Expectation
-from bot.features.picks import Pick
+from bot.features.picks import Pick, pick_from
 from bot.ports import Notice
 from storage.db import Database
 from storage.models import Agenda, AgendaItem, Pair, Person, Slot, Topic
@@ -75,18 +74,7 @@ async def slot_picks(session: AsyncSession, pair_id: int, slot: Slot) -> list[Pi
         .where(AgendaItem.agenda_id == agenda.id)
         .order_by(col(AgendaItem.position))
     )
-    return [
-        Pick(
-            topic_id=item.topic_id,
-            topic_key=topic.key if topic else None,
-            label_ja=topic.label_ja if topic else (item.free_topic or ""),
-            label_en=topic.label_en if topic else (item.free_topic or ""),
-            expectation=Expectation(item.expectation),
-            note=item.note,
-            free=topic is None,
-        )
-        for item, topic in rows.all()
-    ]
+    return [pick_from(item, topic) for item, topic in rows.all()]
 
 
 # Made once: a fresh alias per call would miss SQLAlchemy's statement cache every time.
