@@ -29,6 +29,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Dialect, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -159,6 +160,21 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
 
 _PING = sa.select(sa.literal(1))
 
+# INSERT ... ON CONFLICT as the two backends spell it; both offer on_conflict_do_nothing()
+# and on_conflict_do_update() with the same keywords.
+Insert = postgresql.Insert | sqlite.Insert
+
+
+def _insert(backend: str, table: Any) -> Insert:
+    return postgresql.insert(table) if backend == "postgresql" else sqlite.insert(table)
+
+
+def insert_in(session: AsyncSession, table: Any) -> Insert:
+    """`Database.insert` for code that holds only a session (e.g. a helper called inside a
+    feature's transaction)."""
+    bind = session.bind
+    return _insert(bind.dialect.name if bind is not None else "sqlite", table)
+
 
 class Database:
     """One engine per process; `read()` and `write()` hand out sessions, `fetch()` rows."""
@@ -212,6 +228,14 @@ class Database:
     @property
     def is_postgresql(self) -> bool:
         return self.url.get_backend_name() == "postgresql"
+
+    def insert(self, table: Any) -> Insert:
+        """An INSERT into `table` that can say what to do ON CONFLICT, on this backend."""
+        return _insert(self.url.get_backend_name(), table)
+
+    def greatest(self, *values: Any) -> sa.ColumnElement[Any]:
+        """The largest of the values in one row (SQLite's max() of several arguments)."""
+        return sa.func.greatest(*values) if self.is_postgresql else sa.func.max(*values)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -28,13 +28,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.metrics import Metrics
 from bot.ports import DeliveryFailed
-from storage.db import Database
+from storage.db import Database, insert_in
 from storage.models import Delivery, DeliveryStatus
 
 logger = logging.getLogger("oneonone.delivery")
@@ -87,11 +86,6 @@ class DeliveryCancelled(Exception):
         self.reason = reason
 
 
-def _insert(session: AsyncSession) -> Any:
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
-
-
 async def enqueue(
     session: AsyncSession,
     *,
@@ -120,7 +114,7 @@ async def enqueue(
         "attempts": 0,
         "payload": json.dumps(payload, ensure_ascii=False) if payload is not None else None,
     }
-    stmt = _insert(session)(Delivery).values(**values)
+    stmt = insert_in(session, Delivery).values(**values)
     if replace:
         revived = col(Delivery.status) == DeliveryStatus.cancelled
         stmt = stmt.on_conflict_do_update(
@@ -354,9 +348,7 @@ class DeliveryLedger:
                     due_at=until,
                     claimed_at=None,
                     claimed_by=None,
-                    attempts=sa.func.max(col(Delivery.attempts) - 1, 0)
-                    if self._db.is_sqlite
-                    else sa.func.greatest(col(Delivery.attempts) - 1, 0),
+                    attempts=self._db.greatest(col(Delivery.attempts) - 1, 0),
                 )
             )
 
@@ -382,9 +374,7 @@ class DeliveryLedger:
                 .values(
                     claimed_at=None,
                     claimed_by=None,
-                    attempts=sa.func.max(col(Delivery.attempts) - 1, 0)
-                    if self._db.is_sqlite
-                    else sa.func.greatest(col(Delivery.attempts) - 1, 0),
+                    attempts=self._db.greatest(col(Delivery.attempts) - 1, 0),
                 )
             )
 

@@ -7,7 +7,6 @@ import re
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col
 
 from storage.db import Database
@@ -40,9 +39,8 @@ class EventLedger:
         ):
             logger.warning("an event with a malformed team or event id was dropped")
             return False
-        dialect_insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
         stmt = (
-            dialect_insert(ProcessedEvent)
+            self._db.insert(ProcessedEvent)
             .values(team_id=team_id, event_id=event_id, received_at=now)
             .on_conflict_do_nothing()
         )

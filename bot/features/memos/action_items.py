@@ -11,7 +11,6 @@ from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 
@@ -227,8 +226,7 @@ class ActionItemService:
             if errors:
                 raise InvalidTodo(errors)
             assert owner_id is not None
-            insert = postgresql.insert if self._db.is_postgresql else sqlite.insert
-            stmt = insert(ActionItem).values(
+            stmt = self._db.insert(ActionItem).values(
                 pair_id=pair_id,
                 slot_id=slot_id,
                 owner_id=owner_id,

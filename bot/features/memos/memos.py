@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -449,9 +448,8 @@ class MemoService:
             if not await self._is_active_party(session, slot.pair_id, author_id):
                 return None
         async with self._db.write() as session:
-            insert = postgresql.insert if self._db.is_postgresql else sqlite.insert
             result = await session.exec(
-                insert(MemoEntry)
+                self._db.insert(MemoEntry)
                 .values(
                     slot_id=slot.id,
                     author_id=author_id,

@@ -27,7 +27,6 @@ from enum import StrEnum
 from statistics import fmean
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
 from bot.catalog import Expectation
@@ -400,10 +399,9 @@ class ReflectionService:
             if errors:
                 raise InvalidReflection(errors)
             assert overall is not None
-            insert = postgresql.insert if self._db.is_postgresql else sqlite.insert
             # Two submits racing: one insert wins, the other becomes a change of it.
             created = await session.exec(
-                insert(Reflection)
+                self._db.insert(Reflection)
                 .values(
                     slot_id=slot_id,
                     member_id=actor_id,

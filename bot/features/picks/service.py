@@ -16,7 +16,6 @@ from functools import cache
 from typing import Any, NamedTuple, Protocol
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -483,9 +482,8 @@ class PicksService:
             return agenda
         # Two submits racing (double click, Slack retry) both land here; the unique index
         # lets one insert win and the other then finds and locks the winner's row.
-        insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
         await session.exec(
-            insert(Agenda)
+            self._db.insert(Agenda)
             .values(
                 pair_id=pair_id,
                 slot_id=slot.id if slot else None,

@@ -18,7 +18,6 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -555,9 +554,8 @@ class SlotService:
         self, session: AsyncSession, pair_id: int, starts_at: datetime, duration: int
     ) -> Slot:
         """The pair's slot at this start: one per (pair, start), revived if it was replaced."""
-        insert = sqlite.insert if self._db.is_sqlite else postgresql.insert
         await session.exec(
-            insert(Slot)
+            self._db.insert(Slot)
             .values(
                 pair_id=pair_id,
                 starts_at=starts_at,

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
 from bot.catalog import Expectation
@@ -208,7 +207,6 @@ async def ensure_starter_tips(db: Database) -> int:
     and two replicas racing insert each key once.
     """
     now = datetime.now(UTC)
-    insert = postgresql.insert if db.is_postgresql else sqlite.insert
     added = 0
     async with db.write() as session:
         present = set(
@@ -219,7 +217,7 @@ async def ensure_starter_tips(db: Database) -> int:
                 continue
             values = row.model_dump(exclude={"id", "search_grams"})
             result = await session.exec(
-                insert(Tip)
+                db.insert(Tip)
                 .values(**values)
                 .on_conflict_do_nothing(index_elements=["starter_key"])
                 .returning(col(Tip.id))
