@@ -7,6 +7,7 @@ never from its modules."""
 from bot.features.memos import presenters as presenters
 from bot.features.memos.action_items import (
     TODO_MAX,
+    ActionItemService,
     AlreadyTodo,
     InvalidTodo,
     NotInMemoThread,
@@ -14,6 +15,7 @@ from bot.features.memos.action_items import (
     TodoDraft,
     TodoError,
 )
+from bot.features.memos.feature import MemosFeature, build
 from bot.features.memos.memos import (
     ENTRY_MAX,
     NEXT_FOCUS,
@@ -22,6 +24,7 @@ from bot.features.memos.memos import (
     InvalidEntry,
     MemoHistory,
     MemoParent,
+    MemoService,
     StartResult,
     StartState,
 )
@@ -38,6 +41,7 @@ from bot.features.memos.reflections import (
     ReflectionError,
     ReflectionForm,
     ReflectionRequest,
+    ReflectionService,
     Trend,
 )
 from storage.queries import OpenActionItem
@@ -49,6 +53,7 @@ __all__ = [
     "MIN_REFLECTIONS",
     "NEXT_FOCUS",
     "TODO_MAX",
+    "ActionItemService",
     "AddForm",
     "AlreadyTodo",
     "EntryView",
@@ -60,6 +65,8 @@ __all__ = [
     "MemberHistory",
     "MemoHistory",
     "MemoParent",
+    "MemoService",
+    "MemosFeature",
     "NotInMemoThread",
     "OpenActionItem",
     "PersonItem",
@@ -68,9 +75,11 @@ __all__ = [
     "ReflectionError",
     "ReflectionForm",
     "ReflectionRequest",
+    "ReflectionService",
     "StartResult",
     "StartState",
     "TodoDraft",
     "TodoError",
     "Trend",
+    "build",
 ]

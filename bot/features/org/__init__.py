@@ -5,6 +5,7 @@ never from its modules."""
 
 from bot.features.org.catalog import ensure_builtin_catalog
 from bot.features.org.entry import Choose, Entry, EntryRule, NoPairs, NoPerson, One, route_entry
+from bot.features.org.feature import OrgFeature, build
 from bot.features.org.importer import ImportReport, OrgImportError, import_org, import_org_file
 from bot.features.org.pairs import (
     PairRow,
@@ -29,6 +30,7 @@ __all__ = [
     "NoPairs",
     "NoPerson",
     "One",
+    "OrgFeature",
     "OrgImportError",
     "PairRow",
     "PairService",
@@ -37,6 +39,7 @@ __all__ = [
     "Party",
     "PeopleService",
     "Person",
+    "build",
     "ensure_builtin_catalog",
     "import_org",
     "import_org_file",

@@ -5,6 +5,7 @@ never from its modules."""
 
 # Registers the picks' presenters with the core.
 from bot.features.picks import presenters as presenters
+from bot.features.picks.feature import PicksFeature, build
 from bot.features.picks.notices import LeaderPicksNotice
 from bot.features.picks.presenters import pick_lines
 from bot.features.picks.service import (
@@ -32,9 +33,11 @@ __all__ = [
     "PairPicks",
     "Pick",
     "PickInput",
+    "PicksFeature",
     "PicksService",
     "SaveResult",
     "attach_unscheduled_agenda",
+    "build",
     "pick_from",
     "pick_lines",
 ]

@@ -20,6 +20,7 @@ from bot.features.schedule.cadence import (
 )
 from bot.features.schedule.changes import CadenceChanged, describe_cadence
 from bot.features.schedule.digest import DigestService, LeaderDigest
+from bot.features.schedule.feature import ScheduleFeature, build
 from bot.features.schedule.reminders import (
     DidItHappen,
     MemberReminder,
@@ -70,6 +71,7 @@ __all__ = [
     "PairKind",
     "PairNotFound",
     "RescheduleNudge",
+    "ScheduleFeature",
     "ScheduleHome",
     "ScheduleSenders",
     "ScheduleSettings",
@@ -80,6 +82,7 @@ __all__ = [
     "SlotState",
     "SlotView",
     "StreakNote",
+    "build",
     "cadence_spec",
     "describe_cadence",
 ]

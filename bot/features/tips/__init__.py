@@ -6,6 +6,7 @@ never from its modules."""
 # Registers the tips' presenters with the core.
 from bot.features.tips import presenters as presenters
 from bot.features.tips.catalog import TOPIC_GROUPS
+from bot.features.tips.feature import TipsFeature, build
 from bot.features.tips.service import (
     BODY_MAX,
     FREE_TOPIC_MAX,
@@ -65,10 +66,12 @@ __all__ = [
     "TipThanksSender",
     "TipsConfig",
     "TipsConfigSaved",
+    "TipsFeature",
     "TipsService",
     "TipsWeekly",
     "TipsWeeklyProducer",
     "TipsWeeklySender",
     "TipsWelcome",
+    "build",
     "ensure_starter_tips",
 ]
