@@ -11,8 +11,7 @@ from sqlmodel import select
 from storage.db import Database
 from storage.models import Pair, Slot, SlotState
 from storage.queries import next_planned_slot, next_planned_slot_query
-from tests.e2e.conftest import now
-from tests.e2e.test_memos import seed_history
+from tests.e2e.helpers import now, seed_history
 
 
 async def test_the_next_planned_slot_is_the_first_planned_one_from_now(db: Database) -> None:
