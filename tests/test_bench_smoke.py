@@ -36,3 +36,14 @@ def test_org_import_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert status == 0, out
     assert "first import" in out
+
+
+def test_fuzz_bench_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from bench import bench_fuzz
+
+    status = bench_fuzz.main(["--requests", "200", "--seed", "3"])
+
+    out = capsys.readouterr().out
+    assert "200 requests" in out
+    assert "5xx 0, 404 from a lost ack 0, tracebacks 0" in out
+    assert status == 0

@@ -512,9 +512,26 @@ async def run_fuzz(
         root.removeHandler(collect)
     report.tracebacks = sum(1 for r in collect.records if r.exc_info)
     report.error_lines = [
-        f"{r.name}: {r.getMessage()[:200]}" for r in collect.records if r.levelno >= logging.ERROR
+        f"{r.name}: {r.getMessage()[:200]}" + (f" at {_where(r)}" if r.exc_info else "")
+        for r in collect.records
+        if r.levelno >= logging.ERROR
     ]
     return report
+
+
+def _where(record: logging.LogRecord) -> str:
+    """The innermost frame of the project's own code in a record's traceback."""
+    import traceback
+
+    assert record.exc_info is not None
+    frames = traceback.extract_tb(record.exc_info[2])
+    ours = [f for f in frames if "/site-packages/" not in f.filename]
+    frame = (ours or frames)[-1]
+    last = frames[-1]
+    where = f"{'/'.join(frame.filename.rsplit('/', 2)[-2:])}:{frame.lineno} {frame.name}"
+    if last is not frame:
+        where += f" (in {'/'.join(last.filename.rsplit('/', 2)[-2:])}:{last.lineno} {last.name})"
+    return f"{where}: {type(record.exc_info[1]).__name__}"
 
 
 async def _settled() -> None:

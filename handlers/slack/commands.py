@@ -12,6 +12,7 @@ from bot.container import Services
 from bot.i18n import t
 from handlers.slack import blocks, ids, subcommands
 from handlers.slack.context import actor_of, services_of
+from handlers.slack.outcomes import keeping_ack
 from handlers.slack.picks import open_entry
 
 
@@ -68,4 +69,4 @@ async def show_help(ack: AsyncAck, context: AsyncBoltContext, respond: AsyncResp
 
 
 def register(app: AsyncApp, services: Services) -> None:
-    app.command(ids.COMMAND)(on_command)
+    app.command(ids.COMMAND)(keeping_ack(on_command))

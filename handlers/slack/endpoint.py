@@ -67,7 +67,13 @@ class SlackEndpoint:
         now = self._services.clock.now()
         if await self._replays.seen_before(body, request.headers, now):
             return web.Response(status=200)  # answered the first time it came
-        bolt_response = await self._app.async_dispatch(await self._to_bolt_request(request))
+        try:
+            bolt_request = await self._to_bolt_request(request)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError) as unread:
+            # Bolt's own parsing of an envelope the shape check let through.
+            logger.warning("Bolt could not read a signed request (%s)", type(unread).__name__)
+            return web.Response(status=200)
+        bolt_response = await self._app.async_dispatch(bolt_request)
         if bolt_response.status == 401:
             metrics.inc("oneonone_slack_rejected_total")
         return await to_aiohttp_response(bolt_response)

@@ -106,7 +106,7 @@ def unreadable(body: bytes, content_type: str) -> str | None:
         problem = _check_string(key, values[0])
         if problem:
             return problem
-    for key in ("command", "user_id", "team_id"):
+    for key in ("command", "user_id", "team_id", "trigger_id", "response_url"):
         if not fields.get(key, [""])[0]:
             return f"a slash command without {key}"
     return _check_url(fields.get("response_url", [""])[0])
@@ -136,21 +136,41 @@ def _required(payload: dict[str, Any]) -> str | None:
     user = payload.get("user")
     if not isinstance(user, dict) or not user.get("id"):
         return f"a {kind} payload without a user"
-    if kind == "block_actions" and not payload.get("actions"):
-        return "block_actions without actions"
+    if kind == "block_actions":
+        actions = payload.get("actions")
+        if not actions or not all(isinstance(a, dict) and a.get("action_id") for a in actions):
+            return "block_actions without an action id"
+        container = payload.get("container")
+        in_view = isinstance(container, dict) and container.get("type") == "view"
+        view = payload.get("view")
+        if (in_view or view is not None) and not (isinstance(view, dict) and view.get("id")):
+            return "block_actions in a view without the view"
     if kind in ("view_submission", "view_closed"):
         view = payload.get("view")
         if not isinstance(view, dict) or not view.get("id"):
             return f"a {kind} payload without a view"
     if kind in ("shortcut", "message_action") and not payload.get("callback_id"):
         return f"a {kind} payload without a callback_id"
+    if kind in _OPENS_MODALS and not payload.get("trigger_id"):
+        return f"a {kind} payload without a trigger_id"
+    urls = payload.get("response_urls")
+    if urls is not None and not all(
+        isinstance(u, dict) and isinstance(u.get("response_url"), str) for u in urls
+    ):
+        return "response_urls without URLs"
     return None
+
+
+# Payloads Slack always sends with a trigger id (they may open or push a modal).
+_OPENS_MODALS = frozenset({"block_actions", "view_submission", "shortcut", "message_action"})
 
 
 def _check(node: dict[str, Any], where: str) -> str | None:
     for key, value in node.items():
         path = f"{where}.{key}" if where else str(key)
         if value is None:
+            if key == "view":  # Bolt reads a present view as an object
+                return f"{path} is null"
             continue
         if key in OBJECT_OR_ID_KEYS and isinstance(value, str):
             problem = _check_string(path, value)
@@ -159,6 +179,8 @@ def _check(node: dict[str, Any], where: str) -> str | None:
         elif key in OBJECT_KEYS:
             if not isinstance(value, dict):
                 return f"{path} is not an object"
+            if key == "view" and not (value.get("id") and value.get("type")):
+                return f"{path} without its id and type"
             # state.values and the like are the listeners' to read; their ids are checked there.
             problem = None if key == "state" else _check(value, path)
         elif key in LIST_KEYS:

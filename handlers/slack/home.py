@@ -47,8 +47,8 @@ async def publish_home(client: AsyncWebClient, services: Services, person: Perso
 async def on_home_opened(
     event: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    if event.get("tab", "home") != "home":
-        return
+    if event.get("tab", "home") != "home" or "actor" not in context:
+        return  # another tab, or no user to draw it for
     actor = actor_of(context)
     person = await actor.person()
     if person is None or person.id is None:

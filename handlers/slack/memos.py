@@ -199,7 +199,8 @@ def reflection_answers(view: dict[str, Any]) -> ReflectionAnswers:
 def message_answers(shortcut: dict[str, Any]) -> MessageAnswers:
     """The message the TODO shortcut was used on, and the thread it is in (if any)."""
     message = shortcut.get("message") or {}
-    channel = str((shortcut.get("channel") or {}).get("id") or "")
+    where = shortcut.get("channel")
+    channel = str((where.get("id") if isinstance(where, dict) else where) or "")
     thread_ts = message.get("thread_ts")
     return MessageAnswers(
         ref=slack_ref(channel, str(message.get("ts") or shortcut.get("message_ts") or "")),

@@ -11,8 +11,9 @@ feature's case of them). `answering` wires a listener with the way its request i
 - a button in a message: an ephemeral reply there (elsewhere, the notice modal);
 - a slash command: an ephemeral reply.
 
-Anything else raised goes on to the error handler (errors.py), which logs it and tells the
-person something went wrong.
+Anything else raised goes to the error reporting of errors.py, which logs it and tells the
+person something went wrong: through Bolt's error handler before the ack, directly after it
+(so that Bolt keeps the ack it already sent).
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.core.errors import FieldError, InvalidInput, NotAllowed, NotFound
 from bot.i18n import t
 from handlers.slack.actor import Actor
+from handlers.slack.context import services_of
+from handlers.slack.errors import report
 from handlers.slack.payload import show_modal
 
 View = dict[str, Any]
@@ -130,7 +133,7 @@ async def answer(outcome: Exception, via: Via, wording: Wording, request: Reques
         return
     if not acked:
         await request.ack()
-    if via is Via.UPDATE:
+    if via is Via.UPDATE and view.get("id"):
         await request.client.views_update(view_id=view["id"], view=notice)
     elif via is Via.COMMAND:
         await request.respond(text=t(locale, key), response_type="ephemeral")
@@ -148,7 +151,37 @@ def answering(via: Via, wording: Wording | WordingFor, listener: Listener) -> Bo
     async def answered(args: AsyncArgs) -> None:
         request = Request(args.ack, args.body, args.context["actor"], args.client, args.respond)
         work = listener(**{name: getattr(args, name) for name in names})
-        await settle(work, via, wording, request)
+        await _keeping_ack(args, settle(work, via, wording, request))
 
     answered.__name__ = answered.__qualname__ = listener.__name__
     return answered
+
+
+def keeping_ack(listener: Listener) -> BoltListener:
+    """`listener` as Bolt calls it, for a listener with no outcomes of its own to answer."""
+    names = list(inspect.signature(listener).parameters)
+
+    async def kept(args: AsyncArgs) -> None:
+        await _keeping_ack(args, listener(**{name: getattr(args, name) for name in names}))
+
+    kept.__name__ = kept.__qualname__ = listener.__name__
+    return kept
+
+
+async def _keeping_ack(args: AsyncArgs, work: Awaitable[None]) -> None:
+    try:
+        await work
+    except Exception as error:
+        if args.ack.response is None:
+            raise  # not acked yet: Bolt answers, and errors.py reports it
+        # Acked already. Raised on to Bolt, the failure would reset the ack it sent (and,
+        # inside its 10 ms poll, turn the answer into a 404 after 3 s): report it here.
+        await report(
+            services_of(args.context),
+            error,
+            args.body,
+            args.context,
+            args.respond,
+            args.client,
+            acked=True,
+        )
