@@ -15,14 +15,22 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.core.errors import NotAllowed
 
+# Ids are the databases' integer keys: PostgreSQL's INTEGER stops here, and a larger number
+# reaching a query is a DataError there (an OverflowError past 2**63 on SQLite), not "not found".
+MAX_ID = 2**31 - 1
+
 
 def int_id(value: Any) -> int | None:
-    """A database id from a payload, or None for anything else (text, huge numbers, bools)."""
+    """A database id from a payload, or None for anything else (text, bools, numbers out of
+    the databases' range): an id that cannot exist is simply not found."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
+        found: int | None = value
     # isascii: str.isdigit() also accepts digits like "²" that int() refuses.
-    plain = isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12
-    return int(value) if plain else None
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 12:
+        found = int(value)
+    else:
+        found = None
+    return found if found is not None and 0 < found <= MAX_ID else None
 
 
 def required_id(value: Any, *, missing: type[Exception] = NotAllowed) -> int:

@@ -8,11 +8,17 @@ runs the same at 30,000 requests, on PostgreSQL too.
 
 from __future__ import annotations
 
+import json
+import logging
 from pathlib import Path
+
+import pytest
 
 from bot.demo import sample_org_csv
 from bot.standin.fuzz import run_fuzz
-from tests.e2e.helpers import CLOCK, HR
+from bot.standin.stack import LocalStack
+from handlers.slack import ids
+from tests.e2e.helpers import CLOCK, HR, MEMBER_TANAKA, press, settle
 
 REQUESTS = 3000
 SEED = 20261203
@@ -38,3 +44,25 @@ async def test_odd_signed_requests_get_no_5xx_no_traceback_and_change_nothing(
     assert report.changed_tables == []
     # The run really reached the listeners: most requests were answered by them.
     assert report.statuses.get(200, 0) > REQUESTS // 2
+
+
+async def test_ids_beyond_the_databases_range_are_not_found_on_both_databases(
+    org: LocalStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    home = {"id": "VHOME", "type": "home", "blocks": []}
+    for value in ("2147483648", "99999999999"):
+        await press(org, MEMBER_TANAKA, ids.OPEN_PICKER, value, view=home)
+    form = {
+        "id": "VPICK",
+        "type": "modal",
+        "callback_id": ids.PICKER_CALLBACK,
+        "private_metadata": json.dumps({"pair_id": 2**63}),
+    }
+    submitted = await org.driver.view_submission(MEMBER_TANAKA, form, {})
+    await settle()
+
+    assert submitted.status == 200
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    # Each press was told "not yours" (a refusal modal), never an error.
+    refusals = [c for c in org.standin.calls_to("views.open") if c.ok]
+    assert len(refusals) == 2
