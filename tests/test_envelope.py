@@ -49,7 +49,14 @@ def event(**changes: Any) -> bytes:
 def test_slacks_own_shapes_pass() -> None:
     assert unreadable(interactive(), FORM) is None
     assert unreadable(event(), JSON_TYPE) is None
-    slash = {"command": "/1on1", "user_id": "U1", "team_id": "T0", "text": "memo"}
+    slash = {
+        "command": "/1on1",
+        "user_id": "U1",
+        "team_id": "T0",
+        "text": "memo",
+        "trigger_id": "1.2.3",
+        "response_url": "https://hooks.slack.com/commands/T0/1/abc",
+    }
     assert unreadable(urlencode(slash).encode(), FORM) is None
     # state.values belongs to the listeners: odd values there are theirs to refuse.
     assert unreadable(interactive(view={"id": "V1", "state": {"values": [1]}}), FORM) is None
@@ -89,8 +96,14 @@ def test_odd_shapes_are_named(body: bytes) -> None:
     assert unreadable(body, content_type)
 
 
-def test_a_slash_command_needs_its_command_user_and_team() -> None:
-    base = {"command": "/1on1", "user_id": "U1", "team_id": "T0"}
+def test_a_slash_command_needs_its_command_user_team_trigger_and_response_url() -> None:
+    base = {
+        "command": "/1on1",
+        "user_id": "U1",
+        "team_id": "T0",
+        "trigger_id": "1.2.3",
+        "response_url": "https://hooks.slack.com/commands/T0/1/abc",
+    }
     for key in base:
         fields = {k: v for k, v in base.items() if k != key}
         assert unreadable(urlencode(fields).encode(), FORM), key
