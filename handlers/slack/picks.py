@@ -15,14 +15,13 @@ from bot.i18n import t
 from handlers.slack import ids
 from handlers.slack import picks_blocks as pb
 from handlers.slack.actor import Actor
-from handlers.slack.context import actor_of, services_of
+from handlers.slack.context import acting
 from handlers.slack.home import publish_home
 from handlers.slack.outcomes import Via, Wording, answering, errors_of
 from handlers.slack.payload import (
     chosen,
     int_id,
     metadata_id,
-    required_id,
     show_modal,
     state_values,
     update_view,
@@ -117,11 +116,9 @@ async def open_picker(
     client: AsyncWebClient,
 ) -> None:
     """The member's picker for the pair the button names."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(action.get("value"))
-    picks = await services.picks.for_member(person_id, pair_id, now=services.clock.now())
-    locale, zone = await actor.locale(), await actor.timezone()
+    act = await acting(ack, context, value=action.get("value"))
+    picks = await act.services.picks.for_member(act.person_id, act.id, now=act.now)
+    locale, zone = await act.reader()
     view = pb.picker_view(picks, pb.PickerState.from_saved(picks), locale=locale, timezone=zone)
     await show_modal(client, body, view)
 
@@ -134,13 +131,11 @@ async def show_picks(
     client: AsyncWebClient,
 ) -> None:
     """A pair's picks, read-only, for either party (a button, or the chooser's select)."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(chosen(action))
-    picks = await services.picks.for_party(person_id, pair_id, now=services.clock.now())
-    locale, zone = await actor.locale(), await actor.timezone()
+    act = await acting(ack, context, value=chosen(action))
+    picks = await act.services.picks.for_party(act.person_id, act.id, now=act.now)
+    locale, zone = await act.reader()
     view = pb.picks_view(
-        picks, locale=locale, timezone=zone, for_leader=picks.leader.id == person_id
+        picks, locale=locale, timezone=zone, for_leader=picks.leader.id == act.person_id
     )
     await show_modal(client, body, view)
 
@@ -149,26 +144,23 @@ async def redraw_picker(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     """A topic was (un)checked: redraw so expectation inputs match the chosen topics."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
     view = body.get("view") or {}
-    person_id, pair_id = await actor.person_id(), required_id(metadata_id(view, "pair_id"))
-    picks = await services.picks.for_member(person_id, pair_id, now=services.clock.now())
+    act = await acting(ack, context, value=metadata_id(view, "pair_id"))
+    picks = await act.services.picks.for_member(act.person_id, act.id, now=act.now)
     state = parse_picker_state(state_values(view))
-    locale, zone = await actor.locale(), await actor.timezone()
+    locale, zone = await act.reader()
     await update_view(client, view, pb.picker_view(picks, state, locale=locale, timezone=zone))
 
 
 async def submit_picker(
     ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(metadata_id(view, "pair_id"))
+    act = await acting(None, context, value=metadata_id(view, "pair_id"))
     picks = picks_from_state(parse_picker_state(state_values(view)))
-    result = await services.picks.save(person_id, pair_id, picks, now=services.clock.now())
-    member = await actor.known()
+    result = await act.services.picks.save(act.person_id, act.id, picks, now=act.now)
+    member = await act.actor.known()
     await ack(response_action="clear")
-    await after_save(client, services, result, member)
+    await after_save(client, act.services, result, member)
 
 
 async def after_save(
