@@ -24,10 +24,10 @@ from bot.i18n import t
 from bot.ports import Directory
 from handlers.slack import ids
 from handlers.slack import schedule_blocks as sb
-from handlers.slack.context import actor_of, services_of
+from handlers.slack.context import acting
 from handlers.slack.home import publish_home
 from handlers.slack.outcomes import Via, Wording, answering
-from handlers.slack.payload import chosen, metadata_id, required_id, show_modal, state_values
+from handlers.slack.payload import chosen, metadata_id, show_modal, state_values
 from handlers.slack.picks import refusal_notice
 from handlers.slack.subcommands import Invocation, subcommand
 
@@ -166,43 +166,36 @@ async def open_cadence(
     client: AsyncWebClient,
 ) -> None:
     """The cadence modal for the pair a button or the chooser's select names."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(chosen(action))
-    now = services.clock.now()
-    form = await services.schedule.cadence_form(
-        person_id, pair_id, now=now, directory=actor.directory
+    act = await acting(ack, context, value=chosen(action))
+    form = await act.services.schedule.cadence_form(
+        act.person_id, act.id, now=act.now, directory=act.actor.directory
     )
-    today = now.astimezone(ZoneInfo(form.timezone)).date()
-    view = sb.cadence_modal(form, actor_id=person_id, locale=await actor.locale(), today=today)
+    today = act.now.astimezone(ZoneInfo(form.timezone)).date()
+    view = sb.cadence_modal(form, actor_id=act.person_id, locale=await act.locale(), today=today)
     await show_modal(client, body, view)
 
 
 async def submit_cadence(
     ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(metadata_id(view, "pair_id"))
+    act = await acting(None, context, value=metadata_id(view, "pair_id"))
     answers = cadence_answers(state_values(view))
-    now = services.clock.now()
-    result = await services.schedule.save_cadence(person_id, pair_id, answers, now=now)
-    locale, zone = await actor.locale(), await actor.timezone()
+    result = await act.services.schedule.save_cadence(act.person_id, act.id, answers, now=act.now)
+    locale, zone = await act.reader()
     await ack(response_action="update", view=sb.saved_view(result, locale=locale, timezone=zone))
-    person = await actor.known()
-    await services.schedule.tell_other(result, person)
-    await publish_home(client, services, person)
+    person = await act.actor.known()
+    await act.services.schedule.tell_other(result, person)
+    await publish_home(client, act.services, person)
 
 
 async def answer_slot(
     ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, respond: AsyncRespond
 ) -> None:
     """ "Did it happen?": held or skipped; the question turns into the answer."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
+    act = await acting(ack, context, value=action.get("value"))
     outcome = _ANSWERS[str(action.get("action_id"))]
-    result = await services.schedule.answer(person_id, slot_id, outcome, now=services.clock.now())
-    locale, zone = await actor.locale(), await actor.timezone()
+    result = await act.services.schedule.answer(act.person_id, act.id, outcome, now=act.now)
+    locale, zone = await act.reader()
     text, blocks = sb.answered_message(result, locale=locale, timezone=zone)
     await respond(text=text, blocks=blocks, replace_original=True)
 
@@ -216,26 +209,23 @@ async def open_move(
     respond: AsyncRespond,
 ) -> None:
     """The move modal for a slot; for one no longer movable, what became of it."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
-    slot = await services.schedule.slot_for_party(person_id, slot_id)
-    locale, now = await actor.locale(), services.clock.now()
+    act = await acting(ack, context, value=action.get("value"))
+    slot = await act.services.schedule.slot_for_party(act.person_id, act.id)
+    locale = await act.locale()
     if slot.state in _MOVABLE:
-        view = sb.move_modal(slot, actor_id=person_id, locale=locale, now=now)
+        view = sb.move_modal(slot, actor_id=act.person_id, locale=locale, now=act.now)
         await show_modal(client, body, view)
         return
     gone = AnswerResult(slot, False, None)
-    text, blocks = sb.answered_message(gone, locale=locale, timezone=await actor.timezone())
+    text, blocks = sb.answered_message(gone, locale=locale, timezone=await act.zone())
     await respond(text=text, blocks=blocks, response_type="ephemeral", replace_original=False)
 
 
 async def submit_move(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
-    actor, services = actor_of(context), services_of(context)
     day, at = move_answers(view)
-    person_id, slot_id = await actor.person_id(), required_id(metadata_id(view, "slot_id"))
-    result = await services.schedule.move(person_id, slot_id, day, at, now=services.clock.now())
-    locale, zone = await actor.locale(), await actor.timezone()
+    act = await acting(None, context, value=metadata_id(view, "slot_id"))
+    result = await act.services.schedule.move(act.person_id, act.id, day, at, now=act.now)
+    locale, zone = await act.reader()
     await ack(response_action="update", view=sb.moved_view(result, locale=locale, timezone=zone))
 
 
