@@ -34,7 +34,7 @@ from bot.ports import MessageRef
 from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
-from handlers.slack.context import actor_of, services_of
+from handlers.slack.context import acting, actor_of, services_of
 from handlers.slack.home import publish_home
 from handlers.slack.messenger import optional_slack_ref, slack_ref
 from handlers.slack.middleware import dedupe_events
@@ -307,12 +307,10 @@ async def start_memo(
     body: dict[str, Any],
 ) -> None:
     """ "Start the memo now": open the slot's memo thread before its time."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
-    result = await services.memos.start_now(person_id, slot_id, now=services.clock.now())
+    act = await acting(ack, context, value=action.get("value"))
+    result = await act.services.memos.start_now(act.person_id, act.id, now=act.now)
     if body.get("response_url"):
-        text = mb.start_result_text(result, await actor.locale())
+        text = mb.start_result_text(result, await act.locale())
         await respond(text=text, response_type="ephemeral", replace_original=False)
 
 
@@ -338,11 +336,9 @@ async def open_history(
     client: AsyncWebClient,
 ) -> None:
     """A pair's memo history (a button, or the chooser's select)."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(chosen(action))
-    history = await services.memos.history(person_id, pair_id, page=0, now=services.clock.now())
-    locale, zone = await actor.locale(), await actor.timezone()
+    act = await acting(ack, context, value=chosen(action))
+    history = await act.services.memos.history(act.person_id, act.id, page=0, now=act.now)
+    locale, zone = await act.reader()
     await show_modal(client, body, mb.history_view(history, locale=locale, timezone=zone))
 
 
@@ -362,10 +358,9 @@ async def page_history(
 async def redraw_history(
     client: AsyncWebClient, context: AsyncBoltContext, view_id: str, pair_id: int, page: int
 ) -> None:
-    actor, services = actor_of(context), services_of(context)
-    person_id, now = await actor.person_id(), services.clock.now()
-    history = await services.memos.history(person_id, pair_id, page=page, now=now)
-    locale, zone = await actor.locale(), await actor.timezone()
+    act = await acting(None, context)
+    history = await act.services.memos.history(act.person_id, pair_id, page=page, now=act.now)
+    locale, zone = await act.reader()
     view = mb.history_view(history, locale=locale, timezone=zone)
     await client.views_update(view_id=view_id, view=view)
 
@@ -377,24 +372,21 @@ async def open_add_entry(
     context: AsyncBoltContext,
     client: AsyncWebClient,
 ) -> None:
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(action.get("value"))
-    form = await services.memos.add_form(person_id, pair_id, now=services.clock.now())
-    locale, zone = await actor.locale(), await actor.timezone()
+    act = await acting(ack, context, value=action.get("value"))
+    form = await act.services.memos.add_form(act.person_id, act.id, now=act.now)
+    locale, zone = await act.reader()
     await show_modal(client, body, mb.add_entry_view(form, locale=locale, timezone=zone))
 
 
 async def submit_entry(
     ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    actor, services = actor_of(context), services_of(context)
     entry = entry_answers(view)
-    person_id, pair_id = await actor.person_id(), required_id(metadata(view).get("pair_id"))
-    await services.memos.add_entry(person_id, pair_id, **entry, now=services.clock.now())
+    act = await acting(None, context, value=metadata(view).get("pair_id"))
+    await act.services.memos.add_entry(act.person_id, act.id, **entry, now=act.now)
     await ack()
     if view.get("previous_view_id"):
-        await redraw_history(client, context, str(view["previous_view_id"]), pair_id, 0)
+        await redraw_history(client, context, str(view["previous_view_id"]), act.id, 0)
 
 
 # --- TODOs ---------------------------------------------------------------------------------
@@ -404,11 +396,10 @@ async def make_todo(
     ack: AsyncAck, shortcut: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     """The message shortcut: a TODO drafted from a reply in a memo thread."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id = await actor.person_id()
-    draft = await services.action_items.draft_from_message(person_id, **message_answers(shortcut))
-    view = mb.todo_view(draft, locale=await actor.locale())
+    act = await acting(ack, context)
+    items = act.services.action_items
+    draft = await items.draft_from_message(act.person_id, **message_answers(shortcut))
+    view = mb.todo_view(draft, locale=await act.locale())
     await client.views_open(trigger_id=shortcut["trigger_id"], view=view)
 
 
@@ -419,39 +410,34 @@ async def open_todo(
     context: AsyncBoltContext,
     client: AsyncWebClient,
 ) -> None:
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, pair_id = await actor.person_id(), required_id(action.get("value"))
-    draft = await services.action_items.draft_for_pair(person_id, pair_id, now=services.clock.now())
-    await show_modal(client, body, mb.todo_view(draft, locale=await actor.locale()))
+    act = await acting(ack, context, value=action.get("value"))
+    draft = await act.services.action_items.draft_for_pair(act.person_id, act.id, now=act.now)
+    await show_modal(client, body, mb.todo_view(draft, locale=await act.locale()))
 
 
 async def submit_todo(
     ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
-    actor, services = actor_of(context), services_of(context)
     todo = todo_answers(view)
-    person_id, pair_id = await actor.person_id(), required_id(metadata(view).get("pair_id"))
-    zone, now = await actor.timezone(), services.clock.now()
-    await services.action_items.create(person_id, pair_id, **todo, timezone=zone, now=now)
+    act = await acting(None, context, value=metadata(view).get("pair_id"))
+    zone, items = await act.zone(), act.services.action_items
+    await items.create(act.person_id, act.id, **todo, timezone=zone, now=act.now)
     await ack()
     if todo["source"] is not None:
         await _react(client, todo["source"].conversation, todo["source"].message_id, _MADE_TODO)
     if view.get("previous_view_id"):
-        await redraw_history(client, context, str(view["previous_view_id"]), pair_id, 0)
+        await redraw_history(client, context, str(view["previous_view_id"]), act.id, 0)
 
 
 async def mark_done(
     ack: AsyncAck, action: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     """A TODO's checkbox on Home."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id = await actor.person_id()
-    item_id = required_id(str(action.get("block_id") or "").removeprefix(ids.TODO_DONE_BLOCK))
+    item = str(action.get("block_id") or "").removeprefix(ids.TODO_DONE_BLOCK)
+    act = await acting(ack, context, value=item)
     done = bool(action.get("selected_options"))
-    await services.action_items.set_done(person_id, item_id, done=done, now=services.clock.now())
-    await publish_home(client, services, await actor.known())
+    await act.services.action_items.set_done(act.person_id, act.id, done=done, now=act.now)
+    await publish_home(client, act.services, await act.actor.known())
 
 
 # --- reflections ---------------------------------------------------------------------------
@@ -464,25 +450,22 @@ async def open_reflection(
     context: AsyncBoltContext,
     client: AsyncWebClient,
 ) -> None:
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id, slot_id = await actor.person_id(), required_id(action.get("value"))
-    form = await services.reflections.form(person_id, slot_id, now=services.clock.now())
-    locale, zone = await actor.locale(), await actor.timezone()
+    act = await acting(ack, context, value=action.get("value"))
+    form = await act.services.reflections.form(act.person_id, act.id, now=act.now)
+    locale, zone = await act.reader()
     await show_modal(client, body, mb.reflection_view(form, locale=locale, timezone=zone))
 
 
 async def submit_reflection(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
-    actor, services = actor_of(context), services_of(context)
     answers = reflection_answers(view)
-    person_id, slot_id = await actor.person_id(), required_id(metadata(view).get("slot_id"))
-    reflections, now = services.reflections, services.clock.now()
-    outcome = await reflections.save(person_id, slot_id, **answers, now=now)
+    act = await acting(None, context, value=metadata(view).get("slot_id"))
+    reflections = act.services.reflections
+    outcome = await reflections.save(act.person_id, act.id, **answers, now=act.now)
     shared = outcome.comment_key is not None
-    thanks = mb.reflection_thanks_view(locale=await actor.locale(), comment_shared=shared)
+    thanks = mb.reflection_thanks_view(locale=await act.locale(), comment_shared=shared)
     await ack(response_action="update", view=thanks)
     if outcome.comment_key is not None:
-        await reflections.deliver_comment(outcome.comment_key, now=services.clock.now())
+        await reflections.deliver_comment(outcome.comment_key, now=act.services.clock.now())
 
 
 def register(app: AsyncApp, services: Services) -> None:
