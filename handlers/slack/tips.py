@@ -27,7 +27,7 @@ from bot.i18n import t
 from handlers.slack import ids
 from handlers.slack import tips_blocks as tb
 from handlers.slack.actor import UnknownPerson
-from handlers.slack.context import actor_of, services_of
+from handlers.slack.context import acting
 from handlers.slack.messenger import slack_ref
 from handlers.slack.outcomes import Via, Wording, answering, errors_of
 from handlers.slack.payload import (
@@ -116,7 +116,12 @@ def tip_form_wording(body: dict[str, Any]) -> Wording:
 
 def _tip_id(value: Any) -> int:
     """A tip id this bot wrote into private_metadata (an int, never text)."""
-    return required_id(value if isinstance(value, int) else None)
+    return required_id(_written(value))
+
+
+def _written(value: Any) -> int | None:
+    """Only an int counts: the bot writes tip ids into private_metadata as ints."""
+    return value if isinstance(value, int) else None
 
 
 # --- sub-commands -------------------------------------------------------------------------------
@@ -159,17 +164,17 @@ async def on_config(inv: Invocation) -> None:
 
 async def submit_tip(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
     """A new tip is shared; an edited one is redrawn where it was shared."""
-    actor, services = actor_of(context), services_of(context)
     meta, draft = metadata(view), draft_from(view)
-    person_id, now = await actor.person_id(), services.clock.now()
+    act = await acting(None, context)
+    tips, person_id, now = act.services.tips, act.person_id, act.now
     if "tip_id" in meta:
-        card = await services.tips.update(person_id, _tip_id(meta["tip_id"]), draft, now=now)
+        card = await tips.update(person_id, _tip_id(meta["tip_id"]), draft, now=now)
         await ack(response_action="clear")
-        await services.tips.refresh_message(card)
+        await tips.refresh_message(card)
     else:
-        new_id = await services.tips.create(person_id, draft, now=now)
+        new_id = await tips.create(person_id, draft, now=now)
         await ack(response_action="clear")
-        await services.tips.share(new_id, now=now)
+        await tips.share(new_id, now=now)
 
 
 async def toggle_helpful(
@@ -179,11 +184,8 @@ async def toggle_helpful(
     context: AsyncBoltContext,
     client: AsyncWebClient,
 ) -> None:
-    await ack()
-    actor, services = actor_of(context), services_of(context)
-    person_id = await actor.person_id()
-    tip_id = required_id(action.get("value"), missing=TipNotFound)
-    await services.tips.toggle_helpful(person_id, tip_id, now=services.clock.now())
+    act = await acting(ack, context, value=action.get("value"), missing=TipNotFound)
+    await act.services.tips.toggle_helpful(act.person_id, act.id, now=act.now)
     view = body.get("view") or {}
     if view.get("callback_id") == ids.TIPS_BROWSE_CALLBACK:
         query = tb.query_from_metadata(view.get("private_metadata"))
@@ -198,11 +200,10 @@ async def tip_menu(
     client: AsyncWebClient,
 ) -> None:
     """A tip's menu: edit it, or confirm deleting it."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
+    await ack()  # before reading the menu's choice: an odd one must not cost the ack
     what, _, raw_id = str((action.get("selected_option") or {}).get("value") or "").partition(":")
-    person_id, tip_id = await actor.person_id(), required_id(raw_id if what in _MENU else None)
-    card, locale = await services.tips.editable(person_id, tip_id), await actor.locale()
+    act = await acting(None, context, value=raw_id if what in _MENU else None)
+    card, locale = await act.services.tips.editable(act.person_id, act.id), await act.locale()
     if what == "edit":
         view = tb.tip_form_view(tb.TipForm.of(card), locale=locale, tip_id=card.tip_id)
     else:
@@ -211,27 +212,23 @@ async def tip_menu(
 
 
 async def submit_delete(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
-    actor, services = actor_of(context), services_of(context)
-    person_id, tip_id = await actor.person_id(), _tip_id(metadata(view).get("tip_id"))
-    removed = await services.tips.delete(person_id, tip_id, now=services.clock.now())
-    notice = tb.notice_view(await actor.locale(), "tips.deleted")
+    act = await acting(None, context, value=_written(metadata(view).get("tip_id")))
+    removed = await act.services.tips.delete(act.person_id, act.id, now=act.now)
+    notice = tb.notice_view(await act.locale(), "tips.deleted")
     await ack(response_action="update", view=notice)
-    await services.tips.remove_messages(removed)
+    await act.services.tips.remove_messages(removed)
 
 
 async def post_again(
     ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], context: AsyncBoltContext
 ) -> None:
     """Share a tip again, in reply to the message the button is on (if any)."""
-    await ack()
-    actor, services = actor_of(context), services_of(context)
+    act = await acting(ack, context, value=action.get("value"))
     container = body.get("container") or {}
     reply_to = None
     if container.get("channel_id") and container.get("message_ts"):
         reply_to = slack_ref(str(container["channel_id"]), str(container["message_ts"]))
-    person_id, tip_id = await actor.person_id(), required_id(action.get("value"))
-    now = services.clock.now()
-    await services.tips.share_again(person_id, tip_id, now=now, reply_to=reply_to)
+    await act.services.tips.share_again(act.person_id, act.id, now=act.now, reply_to=reply_to)
 
 
 # --- browsing ------------------------------------------------------------------------------
@@ -240,15 +237,15 @@ async def post_again(
 async def redraw_browse(
     client: AsyncWebClient, context: AsyncBoltContext, view: dict[str, Any], query: TipQuery
 ) -> None:
-    actor, services = actor_of(context), services_of(context)
-    page = await services.tips.search(await actor.person_id(), query)
-    await update_view(client, view, tb.browse_view(page, locale=await actor.locale()))
+    act = await acting(None, context)
+    page = await act.services.tips.search(act.person_id, query)
+    await update_view(client, view, tb.browse_view(page, locale=await act.locale()))
 
 
 async def submit_browse(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
-    actor, services = actor_of(context), services_of(context)
-    page = await services.tips.search(await actor.person_id(), query_from_state(view))
-    await ack(response_action="update", view=tb.browse_view(page, locale=await actor.locale()))
+    act = await acting(None, context)
+    page = await act.services.tips.search(act.person_id, query_from_state(view))
+    await ack(response_action="update", view=tb.browse_view(page, locale=await act.locale()))
 
 
 async def filter_tips(
@@ -278,11 +275,10 @@ async def page_tips(
 
 
 async def submit_config(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
-    actor, services = actor_of(context), services_of(context)
-    person_id, now = await actor.person_id(), services.clock.now()
-    change = await services.tips.save_config(person_id, config_from(view), now=now)
+    act = await acting(None, context)
+    change = await act.services.tips.save_config(act.person_id, config_from(view), now=act.now)
     await ack(response_action="clear")
-    await services.tips.announce_config(person_id, change, now=now)
+    await act.services.tips.announce_config(act.person_id, change, now=act.now)
 
 
 def register(app: AsyncApp, services: Services) -> None:
