@@ -13,7 +13,7 @@ from bot.i18n import t
 from handlers.slack import blocks, ids, subcommands
 from handlers.slack.context import actor_of, services_of
 from handlers.slack.outcomes import keeping_ack
-from handlers.slack.picks import open_entry
+from handlers.slack.picks import entry_view
 
 
 async def on_command(
@@ -30,29 +30,13 @@ async def on_command(
     found = subcommands.find(words[0].lower()) if words else None
     name = "open" if not words else found.words[0] if found else "help"
     services.metrics.inc("oneonone_slack_commands_total", name=name)
+    invocation = subcommands.Invocation(services, actor, command, words[1:], ack, respond, client)
     if found is not None:
-        args = words[1:]
-        invocation = subcommands.Invocation(services, actor, command, args, ack, respond, client)
         await found.run(invocation)
     elif not words:
-        await open_picks(ack, command, context, client, respond)
+        await invocation.open_entry(entry_view)
     else:
         await show_help(ack, context, respond)
-
-
-async def open_picks(
-    ack: AsyncAck,
-    command: dict[str, Any],
-    context: AsyncBoltContext,
-    client: AsyncWebClient,
-    respond: AsyncRespond,
-) -> None:
-    # The trigger id dies 3 s after the click: answer Slack first, then open.
-    await ack()
-    actor = actor_of(context)
-    problem = await open_entry(services_of(context), actor, command["trigger_id"], client)
-    if problem is not None:
-        await respond(text=t(await actor.locale(), problem), response_type="ephemeral")
 
 
 async def show_help(ack: AsyncAck, context: AsyncBoltContext, respond: AsyncRespond) -> None:

@@ -28,13 +28,12 @@ from bot.features.memos import (
     ReflectionError,
     TodoError,
 )
-from bot.features.org import Choose, NoPairs, NoPerson, One, Person
-from bot.i18n import t
+from bot.features.org import Choose, NoPairs, NoPerson, One
 from bot.ports import MessageRef
 from handlers.slack import ids
 from handlers.slack import memo_blocks as mb
 from handlers.slack.actor import Actor
-from handlers.slack.context import acting, actor_of, services_of
+from handlers.slack.context import acting, services_of
 from handlers.slack.home import publish_home
 from handlers.slack.messenger import optional_slack_ref, slack_ref
 from handlers.slack.middleware import dedupe_events
@@ -92,10 +91,9 @@ async def _react(client: AsyncWebClient, channel: str, ts: str, name: str) -> No
             logger.info("reaction not added: %s", code)
 
 
-async def _entry_view(
-    services: Services, person: Person | None, locale: str, zone: str
-) -> dict[str, Any] | str:
+async def _entry_view(services: Services, actor: Actor) -> dict[str, Any] | str:
     """The memo modal for this person: their one pair's history, or a chooser; else a key."""
+    person, locale, zone = await actor.person(), await actor.locale(), await actor.timezone()
     person_id = person.id if person is not None else None
     match await services.memos.entry(person_id, now=services.clock.now()):
         case One(pair):
@@ -112,14 +110,7 @@ async def _entry_view(
 
 @subcommand("memo", "memos", "メモ", help_key="memo.help")
 async def memo_command(inv: Invocation) -> None:
-    await inv.ack()
-    person = await inv.actor.person()
-    locale = await inv.actor.locale()
-    view = await _entry_view(inv.services, person, locale, await inv.actor.timezone())
-    if isinstance(view, str):
-        await inv.respond(text=t(locale, view), response_type="ephemeral")
-        return
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
+    await inv.open_entry(_entry_view)
 
 
 # --- what the forms and the shortcut carry ------------------------------------------------
@@ -321,11 +312,10 @@ async def open_memos(
     ack: AsyncAck, body: dict[str, Any], context: AsyncBoltContext, client: AsyncWebClient
 ) -> None:
     """The memo button on Home: the one pair's history, or the chooser."""
-    await ack()
-    actor = actor_of(context)
-    person, locale = await actor.known(), await actor.locale()
-    view = await _entry_view(services_of(context), person, locale, await actor.timezone())
-    await show_modal(client, body, mb.info_view(locale, view) if isinstance(view, str) else view)
+    act = await acting(ack, context)
+    view = await _entry_view(act.services, act.actor)
+    shown = mb.info_view(await act.locale(), view) if isinstance(view, str) else view
+    await show_modal(client, body, shown)
 
 
 async def open_history(

@@ -75,10 +75,8 @@ def picks_from_state(state: pb.PickerState) -> list[PickInput]:
     return inputs
 
 
-async def open_entry(
-    services: Services, actor: Actor, trigger_id: str, client: AsyncWebClient
-) -> str | None:
-    """Open the picker (one pair) or the chooser; return a message key when neither fits."""
+async def entry_view(services: Services, actor: Actor) -> dict[str, Any] | str:
+    """The picker (one pair) or the chooser; a message key when neither fits."""
     person = await actor.person()
     if person is None or person.id is None:
         return NoPerson().message_key
@@ -87,13 +85,11 @@ async def open_entry(
     match overview.entry():
         case One(pair):
             own = overview.own_picks[pair.pair_id]
-            view = pb.picker_view(own, pb.PickerState.from_saved(own), locale=locale, timezone=zone)
+            return pb.picker_view(own, pb.PickerState.from_saved(own), locale=locale, timezone=zone)
         case Choose(pairs):
-            view = pb.chooser_view(pairs, overview.counts, locale=locale, timezone=zone)
+            return pb.chooser_view(pairs, overview.counts, locale=locale, timezone=zone)
         case NoPerson() | NoPairs() as nowhere:
             return nowhere.message_key
-    await client.views_open(trigger_id=trigger_id, view=view)
-    return None
 
 
 def refusal_notice(locale: str, key: str) -> dict[str, Any]:

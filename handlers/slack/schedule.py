@@ -18,12 +18,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.container import Services
 from bot.core.delivery import SendGate
 from bot.core.errors import FieldError, InvalidInput
-from bot.features.org import Choose, NoPairs, NoPerson, One, Person
+from bot.features.org import Choose, NoPairs, NoPerson, One
 from bot.features.schedule import AnswerResult, CadenceInput, Outcome, SlotState
 from bot.i18n import t
-from bot.ports import Directory
 from handlers.slack import ids
 from handlers.slack import schedule_blocks as sb
+from handlers.slack.actor import Actor
 from handlers.slack.context import acting
 from handlers.slack.home import publish_home
 from handlers.slack.outcomes import Via, Wording, answering
@@ -98,10 +98,9 @@ class PausingRateLimitHandler(AsyncRateLimitErrorRetryHandler):
         state.increment_current_attempt()
 
 
-async def _entry_view(
-    services: Services, directory: Directory, person: Person | None, locale: str
-) -> dict[str, Any] | str:
+async def _entry_view(services: Services, actor: Actor) -> dict[str, Any] | str:
     """The cadence modal for the person's one pair, a chooser for several, else a message."""
+    person, locale, directory = await actor.person(), await actor.locale(), actor.directory
     person_id = person.id if person is not None else None
     match await services.schedule.entry(person_id, now=services.clock.now()):
         case One(pair):
@@ -120,15 +119,7 @@ async def _entry_view(
 
 @subcommand("schedule", "cadence", "周期", help_key="schedule.help")
 async def schedule_command(inv: Invocation) -> None:
-    # The trigger id dies 3 s after the command: answer Slack first, then open.
-    await inv.ack()
-    person = await inv.actor.person()
-    locale = await inv.actor.locale()
-    view = await _entry_view(inv.services, inv.actor.directory, person, locale)
-    if isinstance(view, str):
-        await inv.respond(text=t(locale, view), response_type="ephemeral")
-        return
-    await inv.client.views_open(trigger_id=inv.trigger_id, view=view)
+    await inv.open_entry(_entry_view)
 
 
 def _cadence_errors(invalid: InvalidInput, locale: str, view: dict[str, Any]) -> dict[str, str]:

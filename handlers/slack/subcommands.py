@@ -11,8 +11,13 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.container import Services
+from bot.i18n import t
 from handlers.slack.actor import Actor
 from handlers.slack.outcomes import Request, Via, Wording, settle
+
+# A feature's entry modal for the caller (often their one pair, or a chooser), or the
+# message key saying why there is none.
+EntryView = Callable[[Services, Actor], Awaitable[dict[str, Any] | str]]
 
 
 @dataclass(frozen=True)
@@ -34,6 +39,16 @@ class Invocation:
     @property
     def request(self) -> Request:
         return Request(self.ack, self.command, self.actor, self.client, self.respond)
+
+    async def open_entry(self, entry: EntryView) -> None:
+        """Open a feature's entry modal, or say (only to the caller) why there is none."""
+        # The trigger id dies 3 s after the command: answer Slack first, then open.
+        await self.ack()
+        view = await entry(self.services, self.actor)
+        if isinstance(view, str):
+            await self.respond(text=t(await self.actor.locale(), view), response_type="ephemeral")
+            return
+        await self.client.views_open(trigger_id=self.trigger_id, view=view)
 
 
 Handler = Callable[[Invocation], Awaitable[None]]
