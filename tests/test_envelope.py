@@ -59,7 +59,8 @@ def test_slacks_own_shapes_pass() -> None:
     }
     assert unreadable(urlencode(slash).encode(), FORM) is None
     # state.values belongs to the listeners: odd values there are theirs to refuse.
-    assert unreadable(interactive(view={"id": "V1", "state": {"values": [1]}}), FORM) is None
+    odd_state = {"id": "V1", "type": "modal", "state": {"values": [1]}}
+    assert unreadable(interactive(view=odd_state), FORM) is None
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import logging
 from datetime import date
 from typing import Any, TypedDict
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
@@ -89,6 +90,9 @@ async def _react(client: AsyncWebClient, channel: str, ts: str, name: str) -> No
         code = exc.response.get("error")
         if code != "already_reacted":
             logger.info("reaction not added: %s", code)
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        # Slack's API out of reach: the memo is stored all the same.
+        logger.info("reaction not added: %s", type(exc).__name__)
 
 
 async def _entry_view(services: Services, actor: Actor) -> dict[str, Any] | str:

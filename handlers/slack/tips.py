@@ -31,6 +31,7 @@ from handlers.slack.context import acting
 from handlers.slack.messenger import slack_ref
 from handlers.slack.outcomes import Via, Wording, answering, errors_of
 from handlers.slack.payload import (
+    chosen,
     int_id,
     metadata,
     required_id,
@@ -201,7 +202,7 @@ async def tip_menu(
 ) -> None:
     """A tip's menu: edit it, or confirm deleting it."""
     await ack()  # before reading the menu's choice: an odd one must not cost the ack
-    what, _, raw_id = str((action.get("selected_option") or {}).get("value") or "").partition(":")
+    what, _, raw_id = str(chosen(action) or "").partition(":")
     act = await acting(None, context, value=raw_id if what in _MENU else None)
     card, locale = await act.services.tips.editable(act.person_id, act.id), await act.locale()
     if what == "edit":

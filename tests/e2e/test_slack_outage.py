@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from bot.standin.stack import LocalStack
-from tests.e2e.helpers import MEMBER_TANAKA, entries, settle, tanaka_thread
+from tests.e2e.helpers import MEMBER_TANAKA, entries, reply, settle, tanaka_thread
 
 MEMO = "来週までに見積もりの前提を整理する"
 
@@ -30,3 +34,20 @@ async def test_a_memo_reply_during_an_auth_test_outage_is_retried_by_slack_and_s
     await settle()
     assert again.status == 200
     assert [e.text for e in await entries(org, slot_id)] == [MEMO]
+
+
+async def test_memo_replies_are_stored_while_slacks_api_refuses_connections(
+    org: LocalStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    slot_id, channel, parent = await tanaka_thread(org)
+    await reply(org, MEMBER_TANAKA, "一つ目", channel, parent)  # who the bot is, now known
+    await org.standin.stop()  # Slack's API is out of reach: connections are refused
+
+    for text in ("二つ目", "次回: 三つ目"):
+        response = await org.driver.message(MEMBER_TANAKA, text, channel=channel, thread_ts=parent)
+        assert response.status == 200
+    await settle()
+
+    # Stored all the same (only the confirming reaction could not be added), quietly.
+    assert [e.text for e in await entries(org, slot_id)] == ["一つ目", "二つ目", "三つ目"]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
