@@ -14,12 +14,12 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlencode
 
 import aiohttp
 
+from bot.standin.lifecycle import Closing
 from bot.standin.slack_api import SlackStandin
 
 __all__ = ["DriverResponse", "SlackDriver"]
@@ -43,7 +43,7 @@ class DriverResponse:
         return json.loads(self.text)
 
 
-class SlackDriver:
+class SlackDriver(Closing):
     def __init__(
         self,
         events_url: str,
@@ -60,17 +60,6 @@ class SlackDriver:
         self.team_domain = standin.team_domain if standin is not None else "standin"
         self.verification_token = "standin-verification-token"
         self._session: aiohttp.ClientSession | None = None
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def close(self) -> None:
         if self._session is not None:

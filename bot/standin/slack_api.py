@@ -21,13 +21,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from aiohttp import web
 
 from bot.core.clock import Clock, SystemClock
+from bot.standin.lifecycle import Served
 
 __all__ = ["Conversation", "RecordedCall", "SlackError", "SlackStandin", "validate_blocks"]
 
@@ -249,7 +249,7 @@ def _tz_offset(tz: str) -> int:
     return int(offset.total_seconds()) if offset is not None else 0
 
 
-class SlackStandin:
+class SlackStandin(Served):
     """An aiohttp app on a free local port that answers like ``https://slack.com/api/``.
 
     Point slack_sdk at it with ``AsyncWebClient(token=standin.token, base_url=standin.api_url)``.
@@ -327,18 +327,6 @@ class SlackStandin:
             await self._runner.cleanup()
             self._runner = None
             self._port = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     @property
     def base_url(self) -> str:

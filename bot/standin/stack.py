@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import csv
 import io
-from types import TracebackType
-from typing import Self, TypedDict
+from typing import TypedDict
 
 from bot.app import Runtime, build_runtime
 from bot.config import Settings
 from bot.core.clock import Clock, SystemClock
 from bot.features.org import ImportReport, import_org
 from bot.standin.driver import SlackDriver
+from bot.standin.lifecycle import Served
 from bot.standin.slack_api import SlackStandin
 from bot.standin.teams import TeamsDriver, TeamsStandin
 
 SIGNING_SECRET = "standin-signing-secret"
 
 
-class LocalStack:
+class LocalStack(Served):
     def __init__(
         self,
         database_url: str,
@@ -115,18 +115,6 @@ class LocalStack:
         await self.standin.stop()
         if self.teams is not None:
             await self.teams.stop()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     async def import_org(self, csv_text: str) -> ImportReport:
         """Import people into the database and make them known to the stand-in's Slack."""

@@ -31,8 +31,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import aiohttp
 import jwt
@@ -45,6 +44,7 @@ from jwt.algorithms import RSAAlgorithm
 
 from bot.core.clock import Clock, SystemClock
 from bot.standin.driver import DriverResponse
+from bot.standin.lifecycle import Closing, Served
 
 __all__ = [
     "BOT_FRAMEWORK_ISSUER",
@@ -148,7 +148,7 @@ def _self_signed(hosts: list[str]) -> tuple[bytes, bytes]:
     return cert.public_bytes(serialization.Encoding.PEM), key_pem
 
 
-class TeamsStandin:
+class TeamsStandin(Served):
     """Bot Framework's token issuer, the login service and the Bot Connector, on free local
     ports. Point the bot at ``openid_metadata_url`` and ``login_url``; activities carry
     ``service_url``; trust ``ca_file`` for the login side."""
@@ -241,18 +241,6 @@ class TeamsStandin:
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.stop()
 
     # --- addresses ---------------------------------------------------------------------------
 
@@ -638,7 +626,7 @@ def _uuid_like(seed: str) -> str:
 _DEFAULT = object()
 
 
-class TeamsDriver:
+class TeamsDriver(Closing):
     """Posts activities to our bot's ``POST /api/messages`` as Teams does, each with a fresh
     channel token from the stand-in (or the one a test forges)."""
 
@@ -651,17 +639,6 @@ class TeamsDriver:
         if self._session is not None:
             await self._session.close()
             self._session = None
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
 
     async def post(
         self,
