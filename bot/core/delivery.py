@@ -4,7 +4,7 @@ Producers enqueue rows under a unique key (inserting the same key twice is a no-
 claims due rows with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite has one writer
 at a time anyway), sends them outside any transaction, and records the outcome. A process that
 dies after claiming leaves the lease to expire, and another pass sends the row then: at most
-the few rows in flight at a crash can go out twice, none is lost. The lease is short (a
+the one row in flight at a crash can go out twice, none is lost. The lease is short (a
 minute) and a live worker renews it while its sends are under way, so a dead replica's claims
 pass to the others within a minute however long a batch takes. A process restarted on the
 same host does not wait for the lease: it frees the rows of its dead predecessors at once.
@@ -43,7 +43,11 @@ logger = logging.getLogger("oneonone.delivery")
 LEASE = timedelta(minutes=1)
 MAX_ATTEMPTS = 6
 CLAIM_BATCH = 100
-SEND_CONCURRENCY = 8
+# One send at a time per process: chat APIs take no idempotency key, so every send in flight
+# when a process dies may be repeated; one at a time keeps that to one message. Slack's own
+# limits (about one message a second per conversation, a few hundred a minute per workspace)
+# leave little to gain from more; replicas add their own sends.
+SEND_CONCURRENCY = 1
 # A rate-limited send waits out Retry-After and tries again this often before it counts as a
 # failed attempt (the platform client may already have retried it itself).
 RATE_LIMIT_RETRIES = 20
