@@ -7,7 +7,7 @@ Every datetime column is an aware UTC datetime in Python. SQLite has no time zon
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -137,6 +137,8 @@ class Pair(SQLModel, table=True):
         sa.UniqueConstraint("leader_id", "member_id", "kind"),
         # The tick finds pairs whose planned slots run out soon through this index alone.
         sa.Index("ix_pair_active_materialized_until", "active", "materialized_until"),
+        # ... and the pairs whose last day has passed (few ever have an end) through this one.
+        sa.Index("ix_pair_active_ends_on", "active", "ends_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -154,6 +156,13 @@ class Pair(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_utc_column())
     # Slots (and their reminders) exist up to here; None without a cadence (or once it ended).
     materialized_until: datetime | None = Field(default=None, sa_column=_utc_column(nullable=True))
+    # The programme the pair belongs to ("new_hire", "mid_career", "mentoring"; see the pairs
+    # import); None for pairs outside any programme.
+    program: str | None = Field(default=None, max_length=32)
+    # The pair's first and last day (local dates); None: open. After `ends_on` no 1on1 is
+    # planned and the pair becomes inactive, its slots and history kept.
+    starts_on: date | None = None
+    ends_on: date | None = None
 
 
 class Slot(SQLModel, table=True):

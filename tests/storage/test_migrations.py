@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import date
 from typing import Any
 
 import pytest
@@ -13,10 +14,11 @@ from sqlmodel import col, select
 
 from storage.db import Database
 from storage.migrate import alembic_config, current_revision, upgrade
-from storage.models import ActionItem, Agenda, MemoEntry, Slot, Tip
+from storage.models import ActionItem, Agenda, MemoEntry, Pair, PairKind, Slot, Tip
 
 BEFORE_MESSAGE_REFS = "0004_merge"
 MESSAGE_REFS = "0005_message_refs"
+PAIR_PROGRAMS = "0006_pair_programs"
 
 # Rows as revision 0004 wrote them, by Slack's (channel, ts) columns. Each table gets one row
 # with a ref and one without; ids are given so the checks below can find them.
@@ -80,7 +82,7 @@ async def test_message_refs_keep_every_slack_ref(old_db: Database) -> None:
     db = old_db
     assert await current_revision(db) == BEFORE_MESSAGE_REFS
 
-    await upgrade(db)
+    await upgrade(db, MESSAGE_REFS)
 
     assert await current_revision(db) == MESSAGE_REFS
     async with db.read() as session:
@@ -120,7 +122,7 @@ async def test_message_refs_keep_every_slack_ref(old_db: Database) -> None:
 
 async def test_message_refs_keep_the_indexes_and_their_rules(old_db: Database) -> None:
     db = old_db
-    await upgrade(db)
+    await upgrade(db, MESSAGE_REFS)
 
     def index_names(conn: Connection) -> dict[str, set[str]]:
         inspector = sa.inspect(conn)
@@ -167,7 +169,7 @@ async def test_message_refs_keep_the_indexes_and_their_rules(old_db: Database) -
 
 async def test_message_refs_hold_teams_sized_ids(old_db: Database) -> None:
     db = old_db
-    await upgrade(db)
+    await upgrade(db, MESSAGE_REFS)
     conversation = "19:" + "a" * 300 + "@thread.v2"
     message_id = "1:" + "b" * 120
 
@@ -185,7 +187,7 @@ async def test_message_refs_hold_teams_sized_ids(old_db: Database) -> None:
 
 async def test_message_refs_refuse_to_downgrade(old_db: Database) -> None:
     db = old_db
-    await upgrade(db)
+    await upgrade(db, MESSAGE_REFS)
 
     def downgrade(connection: Connection) -> None:
         command.downgrade(alembic_config(connection), BEFORE_MESSAGE_REFS)
@@ -199,3 +201,69 @@ async def test_message_refs_refuse_to_downgrade(old_db: Database) -> None:
         slot = await session.get(Slot, 1)
     assert slot is not None
     assert _refs(slot, "memo_") == ("slack", "G0MEMO", "1700000000.000100")
+
+
+# --- 0006: pair programs ----------------------------------------------------------------------
+
+
+async def test_pair_programs_keep_existing_pairs_open(old_db: Database) -> None:
+    db = old_db
+    await upgrade(db, MESSAGE_REFS)
+
+    await upgrade(db)
+
+    assert await current_revision(db) == PAIR_PROGRAMS
+    async with db.read() as session:
+        pair = await session.get(Pair, 1)
+        slots = (await session.exec(select(Slot).where(Slot.pair_id == 1))).all()
+    assert pair is not None
+    assert (pair.leader_id, pair.member_id, pair.kind, pair.active) == (
+        1,
+        2,
+        PairKind.manager,
+        True,
+    )
+    assert (pair.program, pair.starts_on, pair.ends_on) == (None, None, None)
+    assert len(slots) == 2
+
+    async with db.write() as session:
+        stored = await session.get(Pair, 1)
+        assert stored is not None
+        stored.program = "new_hire"
+        stored.starts_on, stored.ends_on = date(2027, 4, 1), date(2027, 6, 30)
+        session.add(stored)
+    async with db.read() as session:
+        again = await session.get(Pair, 1)
+    assert again is not None
+    assert (again.program, again.starts_on, again.ends_on) == (
+        "new_hire",
+        date(2027, 4, 1),
+        date(2027, 6, 30),
+    )
+
+
+async def test_pair_programs_downgrade_keeps_the_pairs(old_db: Database) -> None:
+    db = old_db
+    await upgrade(db)
+
+    def downgrade(connection: Connection) -> None:
+        command.downgrade(alembic_config(connection), MESSAGE_REFS)
+
+    async with db.engine.connect() as conn:
+        if db.is_sqlite:  # batch mode copies the table: foreign keys off, as `upgrade` does
+            await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            await conn.commit()
+        async with conn.begin():
+            await conn.run_sync(downgrade)
+        if db.is_sqlite:
+            await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+            await conn.commit()
+
+    assert await current_revision(db) == MESSAGE_REFS
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(sa.text("SELECT leader_id, member_id FROM pair"))).all()
+        columns = await conn.run_sync(
+            lambda sync: {c["name"] for c in sa.inspect(sync).get_columns("pair")}
+        )
+    assert [tuple(r) for r in rows] == [(1, 2)]
+    assert not {"program", "starts_on", "ends_on"} & columns
