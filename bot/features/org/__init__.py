@@ -7,6 +7,13 @@ from bot.features.org.catalog import ensure_builtin_catalog
 from bot.features.org.entry import Choose, Entry, EntryRule, NoPairs, NoPerson, One, route_entry
 from bot.features.org.feature import OrgFeature, build
 from bot.features.org.importer import ImportReport, OrgImportError, import_org, import_org_file
+from bot.features.org.pair_import import (
+    PROGRAMS,
+    PairImportError,
+    PairImportReport,
+    import_pairs,
+    import_pairs_file,
+)
 from bot.features.org.pairs import (
     PairRow,
     PairService,
@@ -23,6 +30,7 @@ from bot.features.org.people import Party, PeopleService
 from storage.models import Person
 
 __all__ = [
+    "PROGRAMS",
     "Choose",
     "Entry",
     "EntryRule",
@@ -32,6 +40,8 @@ __all__ = [
     "One",
     "OrgFeature",
     "OrgImportError",
+    "PairImportError",
+    "PairImportReport",
     "PairRow",
     "PairService",
     "PairView",
@@ -43,6 +53,8 @@ __all__ = [
     "ensure_builtin_catalog",
     "import_org",
     "import_org_file",
+    "import_pairs",
+    "import_pairs_file",
     "pair_rows",
     "pair_rows_statement",
     "route_entry",
