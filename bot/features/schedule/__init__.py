@@ -21,6 +21,14 @@ from bot.features.schedule.cadence import (
 from bot.features.schedule.changes import CadenceChanged, describe_cadence
 from bot.features.schedule.digest import DigestService, LeaderDigest
 from bot.features.schedule.feature import ScheduleFeature, build
+from bot.features.schedule.programs import (
+    PROGRAM_CADENCES,
+    PairEnds,
+    ProgramCadence,
+    Repeat,
+    program_cadence,
+    program_rule,
+)
 from bot.features.schedule.reminders import (
     DidItHappen,
     MemberReminder,
@@ -52,6 +60,7 @@ __all__ = [
     "DURATIONS",
     "MAX_DURATION",
     "MIN_DURATION",
+    "PROGRAM_CADENCES",
     "AnswerResult",
     "CadenceChanged",
     "CadenceError",
@@ -67,9 +76,12 @@ __all__ = [
     "MemberReminder",
     "MoveResult",
     "Outcome",
+    "PairEnds",
     "PairHealth",
     "PairKind",
     "PairNotFound",
+    "ProgramCadence",
+    "Repeat",
     "RescheduleNudge",
     "ScheduleFeature",
     "ScheduleHome",
@@ -85,4 +97,6 @@ __all__ = [
     "build",
     "cadence_spec",
     "describe_cadence",
+    "program_cadence",
+    "program_rule",
 ]

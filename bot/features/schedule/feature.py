@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.core.feature import Feature
 from bot.features.org import PairService, PeopleService
 from bot.features.schedule.digest import DigestService
+from bot.features.schedule.programs import PairEnds
 from bot.features.schedule.reminders import ScheduleSenders
 from bot.features.schedule.settings import ScheduleSettingsStore
 from bot.features.schedule.slots import SlotService
@@ -39,6 +40,7 @@ def build(
         slots=slots,
         settings=settings,
         digest=digest,
-        producers=(slots,),
+        # Pairs past their last day close first, so they are not topped up.
+        producers=(PairEnds(db, people.default_timezone), slots),
         senders=tuple(ScheduleSenders(db, messenger, people, settings, slots, digest).senders()),
     )

@@ -45,6 +45,7 @@ from bot.features.schedule.cadence import (
     zone_of,
 )
 from bot.features.schedule.changes import CadenceChanged
+from bot.features.schedule.programs import end_of, first_day, program_cadence, program_rule
 from bot.features.schedule.settings import ScheduleSettings, ScheduleSettingsStore
 from bot.ports import DeliveryFailed, Directory, Messenger
 from storage.db import Database
@@ -480,6 +481,53 @@ class SlotService:
             )
         return ids
 
+    async def apply_program_defaults(self, *, now: datetime) -> int:
+        """Give each active programme pair without a cadence its programme's default.
+
+        The first 1on1 is on the pair's first day (else the next working day) at 10:00 in the
+        leader's zone; the cadence never runs past the pair's last day. Pairs with a cadence
+        keep it. Returns how many pairs got one.
+        """
+        async with self._db.read() as session:
+            candidates = (
+                await session.exec(
+                    select(Pair.id).where(
+                        col(Pair.active),
+                        col(Pair.program).is_not(None),
+                        col(Pair.rrule).is_(None),
+                    )
+                )
+            ).all()
+        settings = await self.settings.get()
+        applied = 0
+        for pair_id in candidates:
+            if pair_id is None:
+                continue
+            async with self._db.write() as session:
+                pair = await get_for_update(session, Pair, pair_id)
+                if pair is None or not pair.active or pair.rrule is not None:
+                    continue  # set by someone else meanwhile
+                cadence = program_cadence(pair.program, pair.kind)
+                if cadence is None:
+                    continue
+                leader, member = await _people_of(session, pair)
+                zone = self._people.timezone_of(leader)
+                start = first_day(pair.starts_on, now, zone, settings)
+                rule = parse_rule(program_rule(cadence, start, pair.ends_on), zone, now=now)
+                await self._apply(
+                    session,
+                    pair,
+                    leader,
+                    member,
+                    rule,
+                    zone,
+                    cadence.duration_minutes,
+                    now,
+                    settings,
+                )
+                applied += 1
+        return applied
+
     # --- materializing (the tick's producer) -----------------------------------------------------
 
     async def enqueue_due(self, now: datetime) -> int:
@@ -526,15 +574,26 @@ class SlotService:
             return 0
         start = max(pair.materialized_until or now, now)
         horizon = now + HORIZON
+        # Nothing is planned after the pair's last day.
+        end = end_of(pair.ends_on, pair.timezone)
+        if end is not None:
+            horizon = min(horizon, end - timedelta(seconds=1))
+
+        def within(moment: datetime | None) -> datetime | None:
+            return moment if moment is not None and (end is None or moment < end) else None
+
         try:
             found = occurrences(pair.rrule, pair.timezone, after=start, until=horizon)
             until: datetime | None = horizon
             if not found and await next_planned_slot(session, pair.id, now) is None:
-                following = next_occurrence(pair.rrule, pair.timezone, after=max(start, horizon))
+                following = within(
+                    next_occurrence(pair.rrule, pair.timezone, after=max(start, horizon))
+                )
                 found = [following] if following else []
                 until = following
-            elif next_occurrence(pair.rrule, pair.timezone, after=horizon) is None:
-                until = None  # the rule has ended (COUNT / UNTIL): nothing left to top up
+            elif within(next_occurrence(pair.rrule, pair.timezone, after=horizon)) is None:
+                # The rule has ended (COUNT / UNTIL / the last day): nothing left to top up.
+                until = None
         except CadenceError:
             logger.exception("pair %s: stored cadence cannot be read; not planning", pair.id)
             found, until = [], None
