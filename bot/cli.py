@@ -23,13 +23,13 @@ from bot.logs import configure_logging
 
 if TYPE_CHECKING:
     from bot.container import Services
-    from bot.features.org import ImportReport
+    from bot.features.org import ImportReport, PairImportReport
     from bot.features.schedule import CadenceResult, ScheduleSettings
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="1on1 bot for Slack and Teams")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance")
 org_app = typer.Typer(no_args_is_help=True, help="The organisation: people and pairs")
-pair_app = typer.Typer(no_args_is_help=True, help="1on1 pairs: their cadence")
+pair_app = typer.Typer(no_args_is_help=True, help="1on1 pairs: the pairs file, their cadence")
 schedule_app = typer.Typer(no_args_is_help=True, help="Scheduling: reminders and quiet hours")
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
@@ -205,6 +205,34 @@ def tick(
             await services.db.dispose()
 
     out.print(str(asyncio.run(_run())))
+
+
+@pair_app.command("import")
+def pair_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Import 1on1 pairs of every kind from a CSV (idempotent, all-or-nothing); programme
+    pairs without a cadence get their programme's default."""
+    settings = _settings()
+    from bot.features.org import PairImportError
+
+    async def _run(services: Services) -> tuple[PairImportReport, int]:
+        from bot.features.org import import_pairs_file
+
+        now = services.clock.now()
+        report = await import_pairs_file(
+            services.db, file, now=now, timezone=settings.oneonone_timezone
+        )
+        return report, await services.schedule.apply_program_defaults(now=now)
+
+    try:
+        report, defaulted = asyncio.run(_with_services(settings, _run))
+    except PairImportError as exc:
+        err.print(f"{len(exc.errors)} problem(s); nothing was imported:")
+        for problem in exc.errors:
+            err.print(f"  {problem}")
+        raise typer.Exit(1) from exc
+    out.print(f"{report}; {defaulted} given their programme's default cadence")
 
 
 @pair_app.command("cadence")

@@ -348,3 +348,53 @@ def test_no_arguments_shows_the_commands() -> None:
     output = text(result)
     for command in ("serve", "demo", "db", "org", "tick"):
         assert command in output
+
+
+# --- pair import -------------------------------------------------------------------------------
+
+PAIRS_HEADER = "leader_email,member_email,kind,program,topic_set,starts_on,ends_on"
+
+
+@pytest.mark.usefixtures("slack_env")
+def test_pair_import_creates_pairs_and_gives_programmes_their_cadence(
+    db_path: Path, tmp_path: Path
+) -> None:
+    assert run("org", "import", str(write_csv(tmp_path / "people.csv", BOSS, SATO))).exit_code == 0
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        f"{PAIRS_HEADER}\nboss@example.com,sato@example.com,mentor,mentoring,,2099-04-01,\n",
+        encoding="utf-8",
+    )
+
+    result = run("pair", "import", str(pairs))
+
+    assert result.exit_code == 0, text(result)
+    assert "pairs: 1 created, 0 updated, 0 unchanged, 0 closed" in text(result)
+    assert "1 given their programme's default cadence" in text(result)
+    again = run("pair", "import", str(pairs))
+    assert "pairs: 0 created, 0 updated, 1 unchanged, 0 closed" in text(again)
+    assert count(db_path, "pair") == 2
+
+
+@pytest.mark.usefixtures("slack_env")
+def test_pair_import_bad_rows_list_line_and_reason_and_write_nothing(
+    db_path: Path, tmp_path: Path
+) -> None:
+    assert run("org", "import", str(write_csv(tmp_path / "people.csv", BOSS, SATO))).exit_code == 0
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        f"{PAIRS_HEADER}\n"
+        "boss@example.com,sato@example.com,mentor,,,,\n"
+        "boss@example.com,ghost@example.com,peer,,,,\n"
+        "boss@example.com,sato@example.com,senior,new_hire,,2099-05-01,2099-04-01\n",
+        encoding="utf-8",
+    )
+
+    result = run("pair", "import", str(pairs))
+
+    assert result.exit_code == 1, text(result)
+    output = text(result)
+    assert "line 3 (ghost@example.com): unknown_person" in output
+    assert "line 4 (sato@example.com): ends_before_start" in output
+    assert "nothing was imported" in output
+    assert count(db_path, "pair") == 1  # the org import's manager pair only
