@@ -137,8 +137,9 @@ class Pair(SQLModel, table=True):
         sa.UniqueConstraint("leader_id", "member_id", "kind"),
         # The tick finds pairs whose planned slots run out soon through this index alone.
         sa.Index("ix_pair_active_materialized_until", "active", "materialized_until"),
-        # ... and the pairs whose last day has passed (few ever have an end) through this one.
-        sa.Index("ix_pair_active_ends_on", "active", "ends_on"),
+        # ... and the pairs whose last day has passed through this one (the day first: led by
+        # `active`, the planner took it for the probe above too).
+        sa.Index("ix_pair_ends_on_active", "ends_on", "active"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -27,6 +27,7 @@ from bot.core.delivery import (
 )
 from bot.core.events import EventLedger
 from bot.core.tick import TickService
+from bot.features.schedule.programs import ended_pairs
 from bot.metrics import Metrics
 from bot.ports import DeliveryFailed
 from scheduler import build_scheduler
@@ -596,6 +597,15 @@ async def test_the_materializer_probe_reads_the_pair_index(db: Database) -> None
     plan = await _plan(db, statement)
 
     assert "ix_pair_active_materialized_until" in plan, plan
+
+
+async def test_the_ended_pairs_probe_reads_its_own_index(db: Database) -> None:
+    # PairEnds asks whether any active pair's last day has passed, on every tick.
+    statement = sa.select(col(Pair.id)).where(*ended_pairs(NOW.date())).limit(1)
+
+    plan = await _plan(db, statement)
+
+    assert "ix_pair_ends_on_active" in plan, plan
 
 
 @pytest.mark.parametrize("attempts", [1, 2, 3, 8, 20])

@@ -91,6 +91,13 @@ def end_of(ends_on: date | None, zone: str) -> datetime | None:
     return place(datetime.combine(ends_on + timedelta(days=1), time(0, 0)), zone)
 
 
+def ended_pairs(today: date) -> tuple[sa.ColumnElement[bool], ...]:
+    """Active pairs whose last day is before `today`. `active` is read through coalesce so
+    that both databases seek `ix_pair_ends_on_active` by the day: compared plainly, they
+    take the index that leads with `active` and walk every active pair, on every tick."""
+    return (sa.func.coalesce(col(Pair.active), sa.false()) == sa.true(), col(Pair.ends_on) < today)
+
+
 class PairEnds:
     """The tick's producer that closes pairs whose last day has passed (in the org's zone).
 
@@ -103,7 +110,7 @@ class PairEnds:
 
     async def enqueue_due(self, now: datetime) -> int:
         today = local_wall(now, self._timezone).date()
-        ended = (col(Pair.active) == sa.true(), col(Pair.ends_on) < today)
+        ended = ended_pairs(today)
         async with self._db.read() as session:
             if (await session.exec(select(Pair.id).where(*ended).limit(1))).first() is None:
                 return 0

@@ -24,12 +24,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("program", sa.String(length=32), nullable=True))
         batch_op.add_column(sa.Column("starts_on", sa.Date(), nullable=True))
         batch_op.add_column(sa.Column("ends_on", sa.Date(), nullable=True))
-        batch_op.create_index("ix_pair_active_ends_on", ["active", "ends_on"], unique=False)
+        batch_op.create_index("ix_pair_ends_on_active", ["ends_on", "active"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("pair", schema=None) as batch_op:
-        batch_op.drop_index("ix_pair_active_ends_on")
+        batch_op.drop_index("ix_pair_ends_on_active")
         batch_op.drop_column("ends_on")
         batch_op.drop_column("starts_on")
         batch_op.drop_column("program")
