@@ -66,3 +66,19 @@ async def test_ids_beyond_the_databases_range_are_not_found_on_both_databases(
     # Each press was told "not yours" (a refusal modal), never an error.
     refusals = [c for c in org.standin.calls_to("views.open") if c.ok]
     assert len(refusals) == 2
+
+
+async def test_a_button_or_form_no_listener_takes_is_acknowledged(
+    org: LocalStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    # E.g. a button on an old message whose action id has since been renamed.
+    home = {"id": "VHOME", "type": "home", "blocks": []}
+    pressed = await org.driver.block_actions(
+        MEMBER_TANAKA, [{"action_id": "renamed_long_ago", "value": "1"}], view=home
+    )
+    form = {"id": "VOLD", "type": "modal", "callback_id": "an_old_form"}
+    submitted = await org.driver.view_submission(MEMBER_TANAKA, form, {})
+    await settle()
+
+    assert (pressed.status, submitted.status) == (200, 200)  # not Bolt's 404
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

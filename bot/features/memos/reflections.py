@@ -35,6 +35,7 @@ from bot.core.delivery import DeliveryLedger, enqueue, payload_of
 from bot.core.errors import FieldError, InvalidInput, NotAllowed
 from bot.features.memos.memos import SendNow, send_now, slot_picks
 from bot.features.picks import Pick
+from bot.i18n import localized
 from bot.ports import DeliveryFailed, Messenger, Notice
 from storage.db import Database
 from storage.models import (
@@ -308,7 +309,7 @@ class TopicCount:
     count: int
 
     def label(self, locale: str) -> str:
-        return self.label_en if locale == "en" else self.label_ja
+        return localized(locale, self.label_ja, self.label_en)
 
 
 @dataclass(frozen=True)
