@@ -115,10 +115,12 @@ class RowError:
         return f"{text} — {self.detail}" if self.detail else text
 
 
-class OrgImportError(Exception):
-    """The file was refused; `errors` lists every problem found, in file order."""
+class FileRefused(Exception):
+    """A CSV file was refused; `errors` lists every problem found, in file order. Each import
+    names its file (`WHAT`) in the message."""
 
     SHOWN = 20
+    WHAT = "file"
 
     def __init__(self, errors: Sequence[RowError]) -> None:
         self.errors: list[RowError] = sorted(errors, key=lambda e: e.line)
@@ -127,8 +129,12 @@ class OrgImportError(Exception):
             lines.append(f"... and {len(self.errors) - self.SHOWN} more")
         count = len(self.errors)
         noun = "problem" if count == 1 else "problems"
-        head = f"org file refused, nothing was imported: {count} {noun}"
+        head = f"{self.WHAT} refused, nothing was imported: {count} {noun}"
         super().__init__("\n".join([head, *lines]))
+
+
+class OrgImportError(FileRefused):
+    WHAT = "org file"
 
 
 @dataclass
@@ -756,7 +762,8 @@ async def import_org(
         return await _write(conn, list(parsed.primary.values()), snap, progress)
 
 
-def _decode(data: bytes) -> str:
+def decode_csv(data: bytes, refused: type[FileRefused]) -> str:
+    """A CSV file's text (UTF-8, with or without a BOM); `refused` names what is wrong."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -769,7 +776,7 @@ def _decode(data: bytes) -> str:
         else:
             hint = f"it looks like Shift_JIS; {hint}"
         detail = f"byte 0x{data[exc.start]:02x} on line {line} is not UTF-8; {hint}"
-        raise OrgImportError([RowError(1, "", Reason.not_utf8, detail)]) from None
+        raise refused([RowError(1, "", Reason.not_utf8, detail)]) from None
 
 
 async def import_org_file(
@@ -777,4 +784,4 @@ async def import_org_file(
 ) -> ImportReport:
     """`import_org` on a file (UTF-8, with or without a BOM); see there for the rules."""
     data = await asyncio.to_thread(path.read_bytes)
-    return await import_org(db, _decode(data), progress=progress)
+    return await import_org(db, decode_csv(data, OrgImportError), progress=progress)

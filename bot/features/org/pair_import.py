@@ -14,7 +14,6 @@ their programme's default (see bot.features.schedule.programs).
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -26,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 
-from bot.features.org.importer import _EMAIL, RowError, _cell, _records
+from bot.features.org.importer import _EMAIL, FileRefused, RowError, _cell, _records, decode_csv
 from storage.db import Database
 from storage.models import PairKind
 
@@ -91,20 +90,8 @@ class PairCsvRow:
         return program_topic_set_key(self.program) if self.program else None
 
 
-class PairImportError(Exception):
-    """The file was refused; `errors` lists every problem found, in file order."""
-
-    SHOWN = 20
-
-    def __init__(self, errors: Sequence[RowError]) -> None:
-        self.errors: list[RowError] = sorted(errors, key=lambda e: e.line)
-        lines = [str(e) for e in self.errors[: self.SHOWN]]
-        if len(self.errors) > self.SHOWN:
-            lines.append(f"... and {len(self.errors) - self.SHOWN} more")
-        count = len(self.errors)
-        noun = "problem" if count == 1 else "problems"
-        head = f"pairs file refused, nothing was imported: {count} {noun}"
-        super().__init__("\n".join([head, *lines]))
+class PairImportError(FileRefused):
+    WHAT = "pairs file"
 
 
 @dataclass
@@ -414,18 +401,9 @@ async def import_pairs(
         return await _write(conn, parsed.rows, snap, now, local_today(now, timezone))
 
 
-def _decode(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        detail = f"byte 0x{data[exc.start]:02x} on line {line} is not UTF-8; save it as UTF-8"
-        raise PairImportError([RowError(1, "", Reason.not_utf8, detail)]) from None
-
-
 async def import_pairs_file(
     db: Database, path: Path, *, now: datetime, timezone: str
 ) -> PairImportReport:
     """`import_pairs` on a file (UTF-8, with or without a BOM); see there for the rules."""
     data = await asyncio.to_thread(path.read_bytes)
-    return await import_pairs(db, _decode(data), now=now, timezone=timezone)
+    return await import_pairs(db, decode_csv(data, PairImportError), now=now, timezone=timezone)
