@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# Microsoft's published schemas and card parser for the tests come from npm (package.json).
+NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: help install lint typecheck pytest test test-clock demo run bench clean
 
@@ -20,7 +22,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(NODE_STAMP): package.json package-lock.json
+	@command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || { \
+	  echo "Node.js and npm are needed for the schema checks in the tests (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -30,7 +38,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(NODE_STAMP)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
@@ -39,7 +47,7 @@ test: lint typecheck pytest
 # six years ahead, just before Europe/London leaves and enters summer time, and on a leap day. A test that
 # only passes on today's date, or code that reads the clock where it should take `now`, fails here.
 CLOCKS := +400d|+2400d|@2027-03-28 00:30:00|@2027-10-31 00:30:00|@2028-02-29 12:00:00
-test-clock: $(STAMP)
+test-clock: $(STAMP) $(NODE_STAMP)
 	@command -v faketime >/dev/null 2>&1 || { echo "faketime is missing (apt-get install faketime)" >&2; exit 1; }
 	@set -e; clocks='$(CLOCKS)'; IFS='|'; for at in $$clocks; do \
 	  echo "== the suite with the clock at $$at"; \
@@ -56,4 +64,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache *.egg-info
