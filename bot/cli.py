@@ -31,10 +31,12 @@ db_app = typer.Typer(no_args_is_help=True, help="Database maintenance")
 org_app = typer.Typer(no_args_is_help=True, help="The organisation: people and pairs")
 pair_app = typer.Typer(no_args_is_help=True, help="1on1 pairs: the pairs file, their cadence")
 schedule_app = typer.Typer(no_args_is_help=True, help="Scheduling: reminders and quiet hours")
+teams_app = typer.Typer(no_args_is_help=True, help="Microsoft Teams: the app package")
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(pair_app, name="pair")
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(teams_app, name="teams")
 
 _T = TypeVar("_T")
 
@@ -346,6 +348,64 @@ def schedule_settings(
         out.print(f"{key} = {value}")
     if changes:
         out.print(f"reminders of {replanned} planned 1on1(s) re-planned")
+
+
+@teams_app.command("package")
+def teams_package(
+    out_file: Annotated[
+        Path, typer.Option("--out", dir_okay=False, help="the zip to write")
+    ] = Path("oneonone-teams.zip"),
+    developer_name: Annotated[
+        str, typer.Option(help="publisher shown in Teams (up to 32 characters)")
+    ] = "1on1",
+    website_url: Annotated[str, typer.Option(help="https; default: PUBLIC_URL")] = "",
+    privacy_url: Annotated[str, typer.Option(help="https; default: PUBLIC_URL")] = "",
+    terms_url: Annotated[str, typer.Option(help="https; default: PUBLIC_URL")] = "",
+    app_version: Annotated[
+        str, typer.Option(help="x.y.z; raise it to update an uploaded app; default: ours")
+    ] = "",
+) -> None:
+    """Write the Teams app package (manifest, its translation, icons) to upload in the Teams
+    admin center."""
+    settings = _settings()
+    # Loaded here: the Teams surface pulls in botbuilder, which other commands do not need.
+    from handlers.teams.package import (
+        GRAPH_PERMISSIONS,
+        RSC_PERMISSIONS,
+        PackageOptions,
+        build_package,
+    )
+
+    options = PackageOptions(
+        developer_name=developer_name,
+        website_url=website_url,
+        privacy_url=privacy_url,
+        terms_url=terms_url,
+        app_version=app_version,
+    )
+    try:
+        package = build_package(settings, options)
+    except SettingsError as exc:
+        err.print(str(exc))
+        raise typer.Exit(2) from exc
+    try:
+        out_file.write_bytes(package.zip_bytes())
+    except OSError as exc:
+        err.print(f"cannot write {out_file}: {exc.strerror or exc}")
+        raise typer.Exit(1) from exc
+    manifest = package.manifest
+    out.print(
+        f"wrote {out_file}: manifest v{manifest['manifestVersion']}, app version "
+        f"{manifest['version']}, bot {manifest['bots'][0]['botId']}, "
+        f"{len(package.files)} files"
+    )
+    out.print(f"messaging endpoint (Azure Bot > Configuration): {settings.public_url}/api/messages")
+    out.print("granted when the app is added to a chat or team (in the package):")
+    for permission in RSC_PERMISSIONS:
+        out.print(f"  {permission.name}: {permission.why}")
+    out.print("Microsoft Graph application permissions for a tenant admin to grant:")
+    for permission in GRAPH_PERMISSIONS:
+        out.print(f"  {permission.name}: {permission.why}")
 
 
 async def _with_services(settings: Settings, work: Callable[[Services], Awaitable[_T]]) -> _T:

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///oneonone.db"
     host: str = "0.0.0.0"
     port: int = Field(default=3000, ge=0, le=65535)
+    # Where people and the platforms reach this server (https://host[/prefix]), for links and
+    # the Teams app package.
+    public_url: str = ""
     microsoft_app_id: str = ""
     microsoft_app_password: str = ""
     microsoft_app_tenant_id: str = ""
@@ -73,6 +76,15 @@ class Settings(BaseSettings):
         if not value.startswith(("https://", "http://")):
             raise ValueError(f"{(info.field_name or '').upper()} must be an http(s) URL")
         # Paths are appended to the login and Graph URLs.
+        return value.rstrip("/")
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip()
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("PUBLIC_URL must be an http(s) URL, e.g. https://1on1.example.co.jp")
+        # Paths are appended to it.
         return value.rstrip("/")
 
     @field_validator("oneonone_locale")
