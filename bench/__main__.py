@@ -3,8 +3,8 @@
     python -m bench [NAME ...]
 
 Each ``bench/bench_*.py`` module's ``main([])`` runs with its own defaults (org import of
-10,000 people; the slash command at full size). NAME runs only the modules whose name contains
-it. Exits non-zero if any benchmark errored or reported a failure.
+10,000 people; the slash command and the Teams command at full size). NAME runs only the
+modules whose name contains it. Exits non-zero if any benchmark errored or reported a failure.
 """
 
 from __future__ import annotations

@@ -256,6 +256,8 @@ class Round:
     cpu_s: float = 0.0
     load_cpu_s: float = 0.0
     api_calls: Counter[str] = field(default_factory=Counter)
+    # Whose API the recorded calls went to (the Teams bench reuses these rounds).
+    calls_name: str = "Slack"
 
     @property
     def completed(self) -> int:
@@ -284,7 +286,7 @@ class Round:
             f"p99 {self.p99:6.1f} ms  server cpu {cpu_ms:4.1f} ms/req  "
             f"load cpu {load_ms:4.1f} ms/req ({load_busy:4.0%} busy)  "
             f"({self.completed}/{self.requests} in {self.wall_s:.2f} s{failed}; "
-            f"Slack calls per request: {calls})"
+            f"{self.calls_name} calls per request: {calls})"
         )
 
 
