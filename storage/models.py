@@ -116,7 +116,11 @@ class TopicSet(SQLModel, table=True):
     kind: str = Field(max_length=16)
     name_ja: str = Field(max_length=100)
     name_en: str = Field(max_length=100)
+    # Shipped with the product (bot.catalog); False for a set the organisation made.
     builtin: bool = True
+    # The shipped set's fields the organisation changed ("name_ja,name_en"): the seeding on
+    # every upgrade leaves those alone.
+    org_fields: str = Field(default="", max_length=100)
 
 
 class Topic(SQLModel, table=True):
@@ -129,7 +133,13 @@ class Topic(SQLModel, table=True):
     label_en: str = Field(max_length=75)
     position: int = 0
     continuing: bool = False
+    # False: hidden from pickers; picks already made keep showing it.
     active: bool = True
+    # Shipped with the product (bot.catalog); False for a topic the organisation added.
+    shipped: bool = True
+    # The shipped topic's fields the organisation changed ("label_ja,active", ...): the
+    # seeding on every upgrade leaves those alone and still brings the rest up to date.
+    org_fields: str = Field(default="", max_length=100)
 
 
 class Pair(SQLModel, table=True):
