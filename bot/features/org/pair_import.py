@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
+from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.features.org.importer import _EMAIL, FileRefused, RowError, _cell, _records, decode_csv
 from storage.db import Database
@@ -173,14 +174,24 @@ def _parse(text: str) -> _Parsed:
 def _row(
     line: int, cells: list[str], index: dict[str, int], errors: list[RowError]
 ) -> PairCsvRow | None:
-    values = {name: _cell(cells, i) for name, i in index.items()}
+    broken = any("\n" in c or "\r" in c for c in cells)
+    if broken:
+        detail = "line break inside a field (unclosed quote?)"
+        errors.append(RowError(line, _cell(cells, index["member_email"]), Reason.bad_csv, detail))
+    row = check_pair_row(line, {name: _cell(cells, i) for name, i in index.items()}, errors)
+    return None if broken else row
+
+
+def check_pair_row(line: int, values: dict[str, str], errors: list[RowError]) -> PairCsvRow | None:
+    """One pair as the file's columns give it (every column of COLUMNS, empty for none),
+    checked on its own; its problems are added to `errors`. The admin's form in chat goes
+    through here too, so both say the same about the same pair."""
     who = values["member_email"]
+    known = len(errors)
 
     def fail(reason: Reason, detail: str = "") -> None:
         errors.append(RowError(line, who, reason, detail))
 
-    if any("\n" in c or "\r" in c for c in cells):
-        fail(Reason.bad_csv, "line break inside a field (unclosed quote?)")
     emails: dict[str, str] = {}
     for column in ("leader_email", "member_email"):
         email = values[column].lower()
@@ -216,7 +227,7 @@ def _row(
     if starts_on is not None and ends_on is not None and ends_on < starts_on:
         fail(Reason.ends_before_start, f"ends_on {ends_on} is before starts_on {starts_on}")
 
-    if errors or leader is None or member is None or kind is None:
+    if len(errors) > known or leader is None or member is None or kind is None:
         return None
     return PairCsvRow(
         line=line,
@@ -392,13 +403,29 @@ async def import_pairs(
     """
     parsed = _parse(text)
     async with db.write() as session:
-        conn = await session.connection()
-        snap = await _load(conn)
-        if not any(e.reason == Reason.missing_column for e in parsed.errors):
-            parsed.errors += _db_errors(parsed.rows, snap)
-        if parsed.errors:
+        if any(e.reason == Reason.missing_column for e in parsed.errors):
             raise PairImportError(parsed.errors)
-        return await _write(conn, parsed.rows, snap, now, local_today(now, timezone))
+        return await write_pair_rows(
+            session, parsed.rows, now=now, timezone=timezone, errors=parsed.errors
+        )
+
+
+async def write_pair_rows(
+    session: AsyncSession,
+    rows: list[PairCsvRow],
+    *,
+    now: datetime,
+    timezone: str,
+    errors: list[RowError] | None = None,
+) -> PairImportReport:
+    """Check `rows` against the database and write them inside `session`, all or nothing
+    (PairImportError with `errors` and every new problem otherwise); see `import_pairs`."""
+    conn = await session.connection()
+    snap = await _load(conn)
+    problems = [*(errors or []), *_db_errors(rows, snap)]
+    if problems:
+        raise PairImportError(problems)
+    return await _write(conn, rows, snap, now, local_today(now, timezone))
 
 
 async def import_pairs_file(
