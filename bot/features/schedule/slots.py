@@ -481,6 +481,35 @@ class SlotService:
             )
         return ids
 
+    async def cancel_after_last_day(self, pair_id: int) -> int:
+        """Planned 1on1s after the pair's last day are cancelled with their reminders (an
+        admin ended the pair sooner than planned); held, skipped and past ones stay as they
+        are. Returns how many were cancelled."""
+        async with self._db.write() as session:
+            pair = await get_for_update(session, Pair, pair_id)
+            if pair is None or pair.ends_on is None:
+                return 0
+            end = end_of(pair.ends_on, pair.timezone or self._people.default_timezone)
+            assert end is not None
+            after = (
+                await session.exec(
+                    select(Slot.id).where(
+                        Slot.pair_id == pair_id,
+                        Slot.state == SlotState.planned,
+                        col(Slot.starts_at) >= end,
+                    )
+                )
+            ).all()
+            ids = {slot_id for slot_id in after if slot_id is not None}
+            if ids:
+                await session.exec(
+                    sa.update(Slot).where(col(Slot.id).in_(ids)).values(state=SlotState.cancelled)
+                )
+                await cancel_pending(
+                    session, [delivery_key(kind, slot_id) for slot_id in ids for kind in SLOT_KINDS]
+                )
+            return len(ids)
+
     async def apply_program_defaults(self, *, now: datetime) -> int:
         """Give each active programme pair without a cadence its programme's default.
 
