@@ -190,7 +190,7 @@ async def pair_topics(session: AsyncSession, pair: Pair, member: Person) -> list
     topics = await session.exec(
         select(Topic)
         .where(Topic.topic_set_id == set_id, col(Topic.active).is_(True))
-        .order_by(col(Topic.position))
+        .order_by(col(Topic.position), col(Topic.id))
     )
     return list(topics.all())
 
@@ -330,16 +330,17 @@ class PicksService:
         if catalog is not None:
             return catalog
         sets = (await session.exec(select(TopicSet.id, TopicSet.key))).all()
+        # Hidden topics too: the picker offers only active ones, but picks already made of a
+        # topic since hidden still show it.
         topics = (
             await session.exec(
-                select(Topic)
-                .where(col(Topic.active).is_(True))
-                .order_by(col(Topic.topic_set_id), col(Topic.position))
+                select(Topic).order_by(col(Topic.topic_set_id), col(Topic.position), col(Topic.id))
             )
         ).all()
         by_set: dict[int, list[Topic]] = {set_id: [] for set_id, _ in sets if set_id is not None}
         for topic in topics:
-            by_set.setdefault(topic.topic_set_id, []).append(topic)
+            if topic.active:
+                by_set.setdefault(topic.topic_set_id, []).append(topic)
         catalog = _Catalog(
             loaded_at=time.monotonic(),
             set_id_by_key={key: set_id for set_id, key in sets if set_id is not None},
