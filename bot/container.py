@@ -13,11 +13,13 @@ from bot.core.delivery import DeliveryLedger
 from bot.core.events import EventLedger
 from bot.core.feature import Feature, producers_of, senders_of
 from bot.core.tick import TickService
+from bot.features import admin as admin_feature
 from bot.features import memos as memos_feature
 from bot.features import org as org_feature
 from bot.features import picks as picks_feature
 from bot.features import schedule as schedule_feature
 from bot.features import tips as tips_feature
+from bot.features.admin import AdminService
 from bot.features.memos import ActionItemService, MemoService, ReflectionService
 from bot.features.org import PairService, PeopleService
 from bot.features.picks import PicksService
@@ -47,6 +49,7 @@ class Services:
     schedule_settings: ScheduleSettingsStore
     digest: DigestService
     tips: TipsService
+    admin: AdminService
 
 
 def worker_id() -> str:
@@ -77,8 +80,14 @@ def build_services(
         db, messenger, org.people, org.pairs, tips=tips.tips.tips_for_digest
     )
     memos = memos_feature.build(db, ledger, messenger, org.people, org.pairs)
+    admin = admin_feature.build(
+        db,
+        schedule.slots,
+        default_timezone=default_timezone,
+        catalog_changed=picks.picks.invalidate_catalog,
+    )
     # The tick runs the features' producers in this order.
-    features: list[Feature] = [org, picks, tips, schedule, memos]
+    features: list[Feature] = [org, picks, tips, schedule, memos, admin]
 
     return Services(
         db=db,
@@ -98,4 +107,5 @@ def build_services(
         schedule_settings=schedule.settings,
         digest=schedule.digest,
         tips=tips.tips,
+        admin=admin.admin,
     )
