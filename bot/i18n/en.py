@@ -1,6 +1,6 @@
 """English messages."""
 
-from bot.i18n import memos, schedule, teams_app, tips
+from bot.i18n import admin, memos, schedule, teams_app, tips
 
 _CORE: dict[str, str] = {
     # Errors
@@ -81,4 +81,11 @@ _CORE: dict[str, str] = {
 }
 
 # Feature catalogs live beside their feature so features can grow independently.
-MESSAGES: dict[str, str] = {**_CORE, **memos.EN, **schedule.EN, **tips.EN, **teams_app.EN}
+MESSAGES: dict[str, str] = {
+    **_CORE,
+    **memos.EN,
+    **schedule.EN,
+    **tips.EN,
+    **teams_app.EN,
+    **admin.EN,
+}

@@ -1,6 +1,6 @@
 """Japanese messages (the default language)."""
 
-from bot.i18n import memos, schedule, teams_app, tips
+from bot.i18n import admin, memos, schedule, teams_app, tips
 
 _CORE: dict[str, str] = {
     # Errors
@@ -81,4 +81,11 @@ _CORE: dict[str, str] = {
 }
 
 # Feature catalogs live beside their feature so features can grow independently.
-MESSAGES: dict[str, str] = {**_CORE, **memos.JA, **schedule.JA, **tips.JA, **teams_app.JA}
+MESSAGES: dict[str, str] = {
+    **_CORE,
+    **memos.JA,
+    **schedule.JA,
+    **tips.JA,
+    **teams_app.JA,
+    **admin.JA,
+}

@@ -10,6 +10,7 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 
 from bot.container import Services
 from handlers.slack import (  # noqa: F401  (middleware: the wiring reaches it from here)
+    admin,
     commands,
     errors,
     home,
@@ -38,6 +39,7 @@ def register(app: AsyncApp, services: Services) -> None:
     memos.register(app, services)
     tips.register(app, services)
     schedule.register(app, services)
+    admin.register(app, services)
     # Last: Bolt takes the first listener that matches, so these only see what none took.
     app.action(_ANY)(ack_unknown)
     app.view(_ANY)(ack_unknown)

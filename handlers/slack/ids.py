@@ -146,3 +146,35 @@ TIPS_CONFIG_CHANNEL = "tips_config_channel"
 TIPS_CONFIG_WEEKDAY = "tips_config_weekday"
 TIPS_CONFIG_TIME = "tips_config_time"
 TIPS_CONFIG_TIMEZONE = "tips_config_timezone"
+
+# Admins in chat (issue 12): pairs and topic catalogs. Input blocks use their action id as
+# block id.
+ADMIN_MENU_CALLBACK = "admin_menu"
+ADMIN_OPEN_PAIR = "admin_open_pair"
+ADMIN_OPEN_END = "admin_open_end"
+ADMIN_OPEN_TOPICS = "admin_open_topics"
+ADMIN_PAIR_CALLBACK = "admin_pair"
+ADMIN_LEADER = "admin_leader"
+ADMIN_MEMBER = "admin_member"
+ADMIN_KIND = "admin_kind"
+ADMIN_PROGRAM = "admin_program"
+ADMIN_TOPIC_SET = "admin_topic_set"
+ADMIN_STARTS_ON = "admin_starts_on"
+ADMIN_ENDS_ON = "admin_ends_on"
+ADMIN_END_CALLBACK = "admin_end"
+ADMIN_END_PERSON = "admin_end_person"
+ADMIN_END_PAIR = "admin_end_pair"  # selected value: pair id
+ADMIN_END_DATE = "admin_end_date"
+ADMIN_CATALOG_CALLBACK = "admin_catalog"  # private_metadata: {"set_id"}
+ADMIN_CATALOG_SET = "admin_catalog_set"  # selected value: set id
+ADMIN_TOPIC_ADD = "admin_topic_add"  # value: set id
+ADMIN_TOPIC_EDIT = "admin_topic_edit"  # value: topic id
+ADMIN_SET_NEW = "admin_set_new"
+ADMIN_TOPIC_CALLBACK = "admin_topic"  # private_metadata: {"topic_id"} or {"set_id"}
+ADMIN_TOPIC_LABEL_JA = "admin_topic_label_ja"
+ADMIN_TOPIC_LABEL_EN = "admin_topic_label_en"
+ADMIN_TOPIC_HIDDEN = "admin_topic_hidden"
+ADMIN_SET_CALLBACK = "admin_set"
+ADMIN_SET_NAME_JA = "admin_set_name_ja"
+ADMIN_SET_NAME_EN = "admin_set_name_en"
+ADMIN_SET_COPY = "admin_set_copy"  # selected value: set id
