@@ -23,8 +23,9 @@ from bot.logs import configure_logging
 
 if TYPE_CHECKING:
     from bot.container import Services
-    from bot.features.org import ImportReport, PairImportReport
+    from bot.features.org import ImportReport, PairImportReport, TopicImportReport
     from bot.features.schedule import CadenceResult, ScheduleSettings
+    from storage.db import Database
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="1on1 bot for Slack and Teams")
 db_app = typer.Typer(no_args_is_help=True, help="Database maintenance")
@@ -32,11 +33,13 @@ org_app = typer.Typer(no_args_is_help=True, help="The organisation: people and p
 pair_app = typer.Typer(no_args_is_help=True, help="1on1 pairs: the pairs file, their cadence")
 schedule_app = typer.Typer(no_args_is_help=True, help="Scheduling: reminders and quiet hours")
 teams_app = typer.Typer(no_args_is_help=True, help="Microsoft Teams: the app package")
+topics_app = typer.Typer(no_args_is_help=True, help="Topic lists: export, change, import back")
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(pair_app, name="pair")
 app.add_typer(schedule_app, name="schedule")
 app.add_typer(teams_app, name="teams")
+app.add_typer(topics_app, name="topics")
 
 _T = TypeVar("_T")
 
@@ -237,6 +240,46 @@ def pair_import(
     out.print(f"{report}; {defaulted} given their programme's default cadence")
 
 
+@topics_app.command("export")
+def topics_export(
+    file: Annotated[Path, typer.Argument(dir_okay=False, writable=True)],
+) -> None:
+    """Write every topic list and topic (hidden ones too) to a CSV, to edit and import back."""
+    settings = _settings()
+
+    async def _run(db: Database) -> int:
+        from bot.features.org import export_topics_file
+
+        return await export_topics_file(db, file)
+
+    rows = asyncio.run(_with_database(settings, _run))
+    out.print(f"{rows} topics written to {file}")
+
+
+@topics_app.command("import")
+def topics_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+) -> None:
+    """Rename, hide or add topics and add topic lists from a CSV (idempotent,
+    all-or-nothing); shipped topics the file changes stay as the organisation set them."""
+    settings = _settings()
+    from bot.features.org import TopicImportError
+
+    async def _run(db: Database) -> TopicImportReport:
+        from bot.features.org import import_topics_file
+
+        return await import_topics_file(db, file)
+
+    try:
+        report = asyncio.run(_with_database(settings, _run))
+    except TopicImportError as exc:
+        err.print(f"{len(exc.errors)} problem(s); nothing was imported:")
+        for problem in exc.errors:
+            err.print(f"  {problem}")
+        raise typer.Exit(1) from exc
+    out.print(str(report))
+
+
 @pair_app.command("cadence")
 def pair_cadence(
     leader: Annotated[str, typer.Option("--leader", help="the leader's e-mail")],
@@ -416,6 +459,19 @@ async def _with_services(settings: Settings, work: Callable[[Services], Awaitabl
         return await work(services)
     finally:
         await services.db.dispose()
+
+
+async def _with_database(settings: Settings, work: Callable[[Database], Awaitable[_T]]) -> _T:
+    """The database brought up to date, for commands that need nothing else (no chat)."""
+    from bot.app import prepare_database
+    from storage.db import Database
+
+    db = Database(settings.database_url)
+    try:
+        await prepare_database(db)
+        return await work(db)
+    finally:
+        await db.dispose()
 
 
 def _parse_at(at: str | None, zone: str) -> datetime:
