@@ -27,6 +27,7 @@ from storage.models import Pair, Topic, TopicSet
 from tests.fakes import FakeMessenger, add_person, services_with
 
 NOW = datetime(2031, 3, 20, 12, 0, tzinfo=ZoneInfo("Asia/Tokyo"))
+ONBOARDING = "org:onboarding,オンボーディング,Onboarding,first_week,最初の1週間,First week,,"
 HEADER = "set,set_name_ja,set_name_en,topic,label_ja,label_en,continuing,hidden"
 
 
@@ -118,7 +119,7 @@ async def test_export_then_import_changes_nothing(db: Database, tmp_path: Path) 
     await import_topics(
         db,
         topics_file(
-            "org:onboarding,オンボーディング,Onboarding,first_week,最初の1週間,First week,false,false",
+            ONBOARDING,
             "common,,,private,プライベート,Private life,false,true",
         ),
     )
@@ -140,8 +141,8 @@ async def test_import_renames_hides_and_adds_topics_and_sets(db: Database) -> No
         db,
         topics_file(
             "dept:sales,営業部,Sales team,next_move,次の打ち手,Next step,false,false",
-            "dept:sales,営業部,Sales team,customer_issues,顧客対応の悩み,Difficult customers,false,true",
-            "org:onboarding,オンボーディング,Onboarding,first_week,最初の1週間,First week,false,false",
+            "dept:sales,営業部,Sales team,customer_issues,顧客対応の悩み,Difficult customers,,true",
+            ONBOARDING,
             "org:onboarding,,,buddy,バディとの関係,My buddy,true,no",
         ),
     )
