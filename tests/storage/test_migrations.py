@@ -14,11 +14,22 @@ from sqlmodel import col, select
 
 from storage.db import Database
 from storage.migrate import alembic_config, current_revision, upgrade
-from storage.models import ActionItem, Agenda, MemoEntry, Pair, PairKind, Slot, Tip
+from storage.models import (
+    ActionItem,
+    Agenda,
+    MemoEntry,
+    Pair,
+    PairKind,
+    Slot,
+    Tip,
+    Topic,
+    TopicSet,
+)
 
 BEFORE_MESSAGE_REFS = "0004_merge"
 MESSAGE_REFS = "0005_message_refs"
 PAIR_PROGRAMS = "0006_pair_programs"
+TOPIC_CATALOGS = "0009_topic_catalogs"
 
 # Rows as revision 0004 wrote them, by Slack's (channel, ts) columns. Each table gets one row
 # with a ref and one without; ids are given so the checks below can find them.
@@ -210,7 +221,7 @@ async def test_pair_programs_keep_existing_pairs_open(old_db: Database) -> None:
     db = old_db
     await upgrade(db, MESSAGE_REFS)
 
-    await upgrade(db)
+    await upgrade(db, PAIR_PROGRAMS)
 
     assert await current_revision(db) == PAIR_PROGRAMS
     async with db.read() as session:
@@ -267,3 +278,69 @@ async def test_pair_programs_downgrade_keeps_the_pairs(old_db: Database) -> None
         )
     assert [tuple(r) for r in rows] == [(1, 2)]
     assert not {"program", "starts_on", "ends_on"} & columns
+
+
+# --- 0009: topic catalogs ---------------------------------------------------------------------
+
+
+def _downgrade_to(db: Database, revision: str) -> Any:
+    async def run() -> None:
+        def downgrade(connection: Connection) -> None:
+            command.downgrade(alembic_config(connection), revision)
+
+        async with db.engine.connect() as conn:
+            if db.is_sqlite:  # batch mode copies the table: foreign keys off, as `upgrade` does
+                await conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                await conn.commit()
+            async with conn.begin():
+                await conn.run_sync(downgrade)
+            if db.is_sqlite:
+                await conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+                await conn.commit()
+
+    return run()
+
+
+async def test_topic_catalogs_take_every_stored_topic_as_shipped_and_unchanged(
+    old_db: Database,
+) -> None:
+    db = old_db
+    await upgrade(db, PAIR_PROGRAMS)
+    async with db.engine.begin() as conn:
+        await conn.execute(
+            sa.text(
+                "INSERT INTO topic_set (id, key, kind, name_ja, name_en, builtin) "
+                "VALUES (1, 'common', 'common', '標準', 'Standard', true)"
+            )
+        )
+        await conn.execute(
+            sa.text(
+                "INSERT INTO topic (id, topic_set_id, key, label_ja, label_en, position, "
+                "continuing, active) VALUES (1, 1, 'work', '業務', 'Work', 0, false, false)"
+            )
+        )
+
+    await upgrade(db, TOPIC_CATALOGS)
+
+    async with db.read() as session:
+        topic = await session.get(Topic, 1)
+        topic_set = await session.get(TopicSet, 1)
+    assert topic is not None
+    assert topic_set is not None
+    assert (topic.label_ja, topic.active, topic.shipped, topic.org_fields) == (
+        "業務",
+        False,
+        True,
+        "",
+    )
+    assert topic_set.org_fields == ""
+
+    await _downgrade_to(db, PAIR_PROGRAMS)
+
+    async with db.engine.connect() as conn:
+        rows = (await conn.execute(sa.text("SELECT key, label_ja FROM topic"))).all()
+        columns = await conn.run_sync(
+            lambda sync: {c["name"] for c in sa.inspect(sync).get_columns("topic")}
+        )
+    assert [tuple(r) for r in rows] == [("work", "業務")]
+    assert not {"shipped", "org_fields"} & columns
