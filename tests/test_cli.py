@@ -398,3 +398,44 @@ def test_pair_import_bad_rows_list_line_and_reason_and_write_nothing(
     assert "line 4 (sato@example.com): ends_before_start" in output
     assert "nothing was imported" in output
     assert count(db_path, "pair") == 1  # the org import's manager pair only
+
+
+# --- topics export / import --------------------------------------------------------------------
+
+TOPICS_HEADER = "set,set_name_ja,set_name_en,topic,label_ja,label_en,continuing,hidden"
+
+
+def test_topics_export_then_import_round_trips_and_changes_apply(
+    db_path: Path, tmp_path: Path
+) -> None:
+    exported = tmp_path / "topics.csv"
+
+    result = run("topics", "export", str(exported))
+
+    assert result.exit_code == 0, text(result)
+    lines = exported.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == TOPICS_HEADER
+    assert "common,標準,Standard,work,業務,Work,false,false" in lines
+    assert f"{len(lines) - 1} topics written" in text(result)
+    again = run("topics", "import", str(exported))
+    assert again.exit_code == 0, text(again)
+    assert f"0 created, 0 updated, {len(lines) - 1} unchanged" in text(again)
+
+    edited = tmp_path / "edited.csv"
+    edited.write_text(
+        f"{TOPICS_HEADER}\ncommon,,,work,仕事,Work,false,false\ncommon,,,private,,,false,true\n"
+        "common,,,career,キャリア,Career,yes please,false\n",
+        encoding="utf-8",
+    )
+    refused = run("topics", "import", str(edited))
+    assert refused.exit_code == 1
+    output = text(refused)
+    assert "line 3 (common/private): missing_label" in output
+    assert "line 4 (common/career): bad_flag" in output
+    assert "nothing was imported" in output
+    with sqlite3.connect(db_path) as conn:
+        label = conn.execute(
+            "SELECT label_ja FROM topic JOIN topic_set ON topic_set.id = topic.topic_set_id "
+            "WHERE topic_set.key = 'common' AND topic.key = 'work'"
+        ).fetchone()[0]
+    assert label == "業務"
