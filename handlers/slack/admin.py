@@ -174,7 +174,7 @@ async def choose_person(
     user = _user(state_values(view), ids.ADMIN_END_PERSON)
     found = await act.services.admin.pairs_of_user(act.person_id, SLACK, user)
     today = act.services.admin.today(act.now)
-    await update_view(client, view, ab.end_view(await act.locale(), today, found))
+    await update_view(client, view, ab.end_view(await act.locale(), today, found, user=user))
 
 
 async def submit_end(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:

@@ -62,8 +62,11 @@ def menu_view(locale: str) -> View:
     )
 
 
-def _users_select(action_id: str) -> dict[str, Any]:
-    return {"type": "users_select", "action_id": action_id}
+def _users_select(action_id: str, initial: str | None = None) -> dict[str, Any]:
+    element: dict[str, Any] = {"type": "users_select", "action_id": action_id}
+    if initial:
+        element["initial_user"] = initial
+    return element
 
 
 def _datepicker(action_id: str, initial: date | None = None) -> dict[str, Any]:
@@ -159,12 +162,16 @@ def _pair_option(pair: PairSummary, locale: str) -> dict[str, Any]:
     return option(text, str(pair.pair_id))
 
 
-def end_view(locale: str, today: date, found: PairsOfPerson | None = None) -> View:
+def end_view(
+    locale: str, today: date, found: PairsOfPerson | None = None, *, user: str | None = None
+) -> View:
+    """The end form; once a person (`user`) is chosen, with their pairs (`found`). A redraw
+    starts the inputs afresh, so the chosen person is given again."""
     blocks: list[Block] = [
         input_block(
             ids.ADMIN_END_PERSON,
             t(locale, "admin.end.person"),
-            _users_select(ids.ADMIN_END_PERSON),
+            _users_select(ids.ADMIN_END_PERSON, user),
             dispatch=True,
             hint=t(locale, "admin.end.person_hint"),
         )

@@ -254,6 +254,7 @@ async def test_admin_ends_a_pair_no_later_1on1s_history_kept(org: LocalStack) ->
         values,
     )
     assert "佐藤 健一 → 田中 翔太" in dump(chosen)
+    assert f'"initial_user": "{MEMBER_TANAKA}"' in dump(chosen)
     last_day = (now() + timedelta(days=7)).astimezone(TOKYO).date().isoformat()
     values[ids.ADMIN_END_PAIR] = {
         ids.ADMIN_END_PAIR: {"type": "static_select", "selected_option": {"value": str(pair_id)}}
