@@ -225,6 +225,8 @@ class AdminService:
                 if who is None:
                     code = "required" if not getattr(draft, f"{side}_user") else "unknown_person"
                     errors.append(AdminFieldError(side, code))
+            # Someone not found stands in as an address nobody has, so that the row's own
+            # checks still report every other field in the same answer.
             values = dict.fromkeys(PAIR_COLUMNS, "")
             values.update(
                 leader_email=leader.email if leader else "nobody@invalid.example",
