@@ -83,6 +83,7 @@ def build_services(
     admin = admin_feature.build(
         db,
         schedule.slots,
+        messenger,
         default_timezone=default_timezone,
         catalog_changed=picks.picks.invalidate_catalog,
     )

@@ -161,8 +161,10 @@ async def open_screen(
 
 async def submit_pair(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltContext) -> None:
     act = await acting(None, context)
-    added = await act.services.admin.add_pair(act.person_id, pair_draft(view), now=act.now)
+    admin = act.services.admin
+    added = await admin.add_pair(act.person_id, pair_draft(view), now=act.now)
     await ack(response_action="update", view=ab.added_view(added, await act.locale()))
+    await admin.tell_pair(added.pair, ended=False)
 
 
 async def choose_person(
@@ -182,8 +184,10 @@ async def submit_end(ack: AsyncAck, view: dict[str, Any], context: AsyncBoltCont
     values = state_values(view)
     pair_id = int_id(_selected(values, ids.ADMIN_END_PAIR))
     ends_on = _day(values, ids.ADMIN_END_DATE)
-    ended = await act.services.admin.end_pair(act.person_id, pair_id, ends_on, now=act.now)
+    admin = act.services.admin
+    ended = await admin.end_pair(act.person_id, pair_id, ends_on, now=act.now)
     await ack(response_action="update", view=ab.ended_view(ended, await act.locale()))
+    await admin.tell_pair(ended.pair, ended=True)
 
 
 # --- topic lists ----------------------------------------------------------------------------

@@ -174,6 +174,14 @@ async def test_admin_adds_a_programme_pair_in_chat(org: LocalStack) -> None:
     planned = [s.starts_at.astimezone(TOKYO) for s in await slots_of(org, pair.id or 0)]
     assert planned[0].isoformat() == "2031-06-03T10:00:00+09:00"
 
+    # Both hear of it in their own DM.
+    told = {
+        c.args["channel"]: c.args.get("text", "")
+        for c in await org.standin.wait_for("chat.postMessage", count=2)
+    }
+    assert "田中 翔太さん" in told[LEADER_DEV]
+    assert "鈴木 美咲さん" in told[MEMBER_TANAKA]
+
     # The same pair again is refused on the form, nothing added.
     again = await open_modal(org, HR, "admin pair")
     refused = await submit(
@@ -229,6 +237,7 @@ async def test_non_admins_are_refused_and_forged_forms_do_nothing(org: LocalStac
         assert len((await session.exec(select(Pair))).all()) == 4  # the org's manager pairs
     assert (await pair_of(org, MEMBER_TANAKA)).ends_on is None
     assert (await topic_of(org, "dept:sales", "work")).label_ja == "業務"
+    assert org.standin.calls_to("chat.postMessage") == []  # nobody was told of anything
 
 
 async def test_admin_ends_a_pair_no_later_1on1s_history_kept(org: LocalStack) -> None:
@@ -268,6 +277,9 @@ async def test_admin_ends_a_pair_no_later_1on1s_history_kept(org: LocalStack) ->
     assert answer["response_action"] == "update"
     assert last_day in dump(answer["view"])
     states = {s.id: s.state for s in await slots_of(org, pair_id)}
+    ends_told = await org.standin.wait_for("chat.postMessage", count=2)
+    assert {c.args["channel"] for c in ends_told} == {LEADER_SALES, MEMBER_TANAKA}
+    assert all(last_day in c.args.get("text", "") for c in ends_told)
     assert states == {
         held: SlotState.held,
         soon: SlotState.planned,

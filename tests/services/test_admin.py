@@ -10,7 +10,8 @@ from sqlmodel import col, select
 
 from bot.container import Services
 from bot.core.errors import NotAllowed, NotFound
-from bot.features.admin import InvalidAdminInput, PairDraft, SetDraft, TopicDraft
+from bot.core.message import present
+from bot.features.admin import InvalidAdminInput, PairChanged, PairDraft, SetDraft, TopicDraft
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Role, Slot, SlotState, Topic, TopicSet
 from tests.fakes import FakeMessenger, add_person, id_of, services_with
@@ -20,8 +21,13 @@ NOW = datetime(2031, 3, 20, 12, 0, tzinfo=TOKYO)  # a Thursday
 
 
 @pytest.fixture
-async def services(db: Database) -> Services:
-    return services_with(db, FakeMessenger(), at=NOW)
+def messenger() -> FakeMessenger:
+    return FakeMessenger()
+
+
+@pytest.fixture
+async def services(db: Database, messenger: FakeMessenger) -> Services:
+    return services_with(db, messenger, at=NOW)
 
 
 @pytest.fixture
@@ -266,3 +272,46 @@ async def test_topics_are_added_renamed_hidden_and_sets_made(
             await session.exec(select(Topic).where(Topic.topic_set_id == made.current.id))
         ).all()
     assert len(copies) == len(added.topics)
+
+
+async def test_both_people_are_told_and_a_failed_message_changes_nothing(
+    services: Services, people: dict[str, Person], messenger: FakeMessenger, db: Database
+) -> None:
+    admin = services.admin
+    added = await admin.add_pair(id_of(people["admin"]), draft(), now=NOW)
+
+    await admin.tell_pair(added.pair, ended=False)
+
+    told = {who: notice for who, notice in messenger.sent if isinstance(notice, PairChanged)}
+    assert set(told) == {people["senior"].id, people["newbie"].id}
+    senior = present(told[people["senior"].id], "ja", "Asia/Tokyo")
+    newbie = present(told[people["newbie"].id], "en", "Asia/Tokyo")
+    assert senior.fallback == ":handshake: 管理者が、*Niaさん*との1on1(後輩)を設定しました。"
+    assert newbie.fallback == ":handshake: An admin set up your 1on1 with *Sen* (senior)."
+    assert "schedule" in str(newbie.body)
+
+    messenger.fail("send", "account_inactive", permanent=True, times=None)
+    ended = await admin.end_pair(
+        id_of(people["admin"]), added.pair.pair_id, date(2031, 5, 1), now=NOW
+    )
+    await admin.tell_pair(ended.pair, ended=True)  # logged, not raised
+
+    assert len(messenger.refused) == 2
+    assert [p.ends_on for p in await pairs(db)] == [date(2031, 5, 1)]
+    message = present(
+        PairChanged(
+            pair_id=1,
+            kind=PairKind.mentor,
+            as_leader=False,
+            other_name="<Sen>",
+            ended=True,
+            ends_on=date(2031, 5, 1),
+            has_cadence=True,
+        ),
+        "ja",
+        "Asia/Tokyo",
+    )
+    assert (
+        "*&lt;Sen&gt;さん*との1on1(メンター)は、管理者の設定により 2031-05-01 で終了します"
+        in str(message.body)
+    )

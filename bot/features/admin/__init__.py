@@ -3,7 +3,10 @@
 The public face of the feature: surfaces, the wiring and other features import from here,
 never from its modules."""
 
+# Registers the admin feature's presenters with the core.
+from bot.features.admin import presenters as presenters
 from bot.features.admin.feature import AdminFeature, build
+from bot.features.admin.notices import PairChanged
 from bot.features.admin.service import (
     AddedPair,
     AdminFieldError,
@@ -28,6 +31,7 @@ __all__ = [
     "CatalogScreen",
     "EndedPair",
     "InvalidAdminInput",
+    "PairChanged",
     "PairDraft",
     "PairForm",
     "PairSummary",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.core.feature import Feature
 from bot.features.admin.service import AdminService
 from bot.features.schedule import SlotService
+from bot.ports import Messenger
 from storage.db import Database
 
 
@@ -19,6 +20,7 @@ class AdminFeature(Feature):
 def build(
     db: Database,
     slots: SlotService,
+    messenger: Messenger,
     *,
     default_timezone: str,
     catalog_changed: Callable[[], None],
@@ -26,6 +28,10 @@ def build(
     """Pairs and topic catalogs kept by admins in chat; nothing the tick sends."""
     return AdminFeature(
         admin=AdminService(
-            db, slots, default_timezone=default_timezone, catalog_changed=catalog_changed
+            db,
+            slots,
+            messenger,
+            default_timezone=default_timezone,
+            catalog_changed=catalog_changed,
         )
     )

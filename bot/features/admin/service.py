@@ -18,6 +18,7 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bot.core.errors import FieldError, InvalidInput, NotAllowed, NotFound
+from bot.features.admin.notices import PairChanged
 from bot.features.org import (
     PAIR_COLUMNS,
     PROGRAMS,
@@ -40,6 +41,7 @@ from bot.features.org import (
     write_pair_rows,
 )
 from bot.features.schedule import SlotService
+from bot.ports import DeliveryFailed, Messenger
 from storage.db import Database
 from storage.models import Pair, PairKind, Person, Role, Topic, TopicSet
 
@@ -174,12 +176,14 @@ class AdminService:
         self,
         db: Database,
         slots: SlotService,
+        messenger: Messenger,
         *,
         default_timezone: str,
         catalog_changed: Callable[[], None] = lambda: None,
     ) -> None:
         self._db = db
         self._slots = slots
+        self._messenger = messenger
         self._timezone = default_timezone
         # Pickers keep a copy of the catalogs: told at once when an admin changes them here.
         self._catalog_changed = catalog_changed
@@ -267,6 +271,32 @@ class AdminService:
         summary = await self._summary(pair_id)
         logger.info("admin %s added pair %s (%s)", actor_id, pair_id, row.kind.value)
         return AddedPair(pair=summary)
+
+    async def tell_pair(self, summary: PairSummary, *, ended: bool) -> None:
+        """After an add or an end: both people hear it. A message that cannot go out is
+        logged; the change itself stands."""
+        async with self._db.read() as session:
+            pair = await session.get(Pair, summary.pair_id)
+            if pair is None:
+                return
+            leader = await session.get(Person, pair.leader_id)
+            member = await session.get(Person, pair.member_id)
+        if leader is None or member is None:
+            return
+        for reader, other, as_leader in ((leader, member, True), (member, leader, False)):
+            notice = PairChanged(
+                pair_id=summary.pair_id,
+                kind=summary.kind,
+                as_leader=as_leader,
+                other_name=other.name,
+                ended=ended,
+                ends_on=summary.ends_on,
+                has_cadence=summary.has_cadence,
+            )
+            try:
+                await self._messenger.send(reader, notice)
+            except DeliveryFailed as error:
+                logger.warning("pair %s: person %s not told (%s)", pair.id, reader.id, error.code)
 
     async def _pair_id(
         self, session: AsyncSession, leader: Person, member: Person, kind: PairKind
