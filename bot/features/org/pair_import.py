@@ -418,8 +418,9 @@ async def write_pair_rows(
     timezone: str,
     errors: list[RowError] | None = None,
 ) -> PairImportReport:
-    """Check `rows` against the database and write them inside `session`, all or nothing
-    (PairImportError with `errors` and every new problem otherwise); see `import_pairs`."""
+    """Check `rows` against the database and write them in the caller's transaction, all or
+    nothing (PairImportError with `errors` and every new problem otherwise); see
+    `import_pairs`."""
     conn = await session.connection()
     snap = await _load(conn)
     problems = [*(errors or []), *_db_errors(rows, snap)]
