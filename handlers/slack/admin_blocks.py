@@ -295,6 +295,9 @@ def topic_view(locale: str, *, topic: TopicView | None = None, set_id: int | Non
             optional=True,
         ),
     ]
+    if topic is not None and topic.changed and topic.shipped_labels is not None:
+        ja, en = topic.shipped_labels
+        blocks.append(context(t(locale, "admin.topic.shipped", ja=esc(ja), en=esc(en))))
     meta = metadata(topic_id=topic.id) if topic else metadata(set_id=set_id)
     return modal(
         t(locale, "admin.topic.title_edit" if topic else "admin.topic.title_new"),

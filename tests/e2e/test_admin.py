@@ -322,6 +322,15 @@ async def test_a_renamed_topic_shows_in_the_picker_in_both_languages(org: LocalS
     assert "次の打ち手" in labels_in(sales)
     assert "次の一手" not in labels_in(sales)
 
+    # Editing it again shows what the product calls it, to go back to.
+    catalog = await catalog_of(org, HR, "dept:engineering")
+    stuck = await topic_of(org, "dept:engineering", "stuck")
+    form = await click(
+        org, HR, catalog, {"action_id": ids.ADMIN_TOPIC_EDIT, "value": str(stuck.id)}
+    )
+    assert "行き詰まっていること / Where I'm stuck" in dump(form)
+    assert "変更済み" in dump(catalog)
+
     # The next release's seeding keeps the organisation's names.
     await ensure_builtin_catalog(org.runtime.db)
     org.runtime.services.picks.invalidate_catalog()

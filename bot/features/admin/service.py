@@ -419,9 +419,10 @@ class AdminService:
         async with self._db.read() as session:
             await self._admin(session, actor_id)
             topic = await session.get(Topic, topic_id)
-            if topic is None:
+            topic_set = await session.get(TopicSet, topic.topic_set_id) if topic else None
+            if topic is None or topic_set is None:
                 raise NotFound
-            return topic_view(topic)
+            return topic_view(topic, topic_set.key)
 
     async def save_topic(self, actor_id: int, draft: TopicDraft) -> CatalogScreen:
         """Add a topic to a set, or rename / hide / show one; the set's screen after it."""

@@ -185,6 +185,8 @@ class TopicView:
     shipped: bool
     # Fields the organisation changed on a shipped topic.
     changed: frozenset[str]
+    # The product's own (Japanese, English) names of a shipped topic, when asked for.
+    shipped_labels: tuple[str, str] | None = None
 
     def label(self, locale: str) -> str:
         return localized(locale, self.label_ja, self.label_en)
@@ -195,8 +197,10 @@ def set_view(row: TopicSet) -> SetView:
     return SetView(row.id, row.key, row.name_ja, row.name_en, row.builtin)
 
 
-def topic_view(row: Topic) -> TopicView:
+def topic_view(row: Topic, set_key: str | None = None) -> TopicView:
+    """A topic for the admin's screens; with its set's key, also the product's names."""
     assert row.id is not None
+    shipped = shipped_topic(set_key, row) if set_key is not None else None
     return TopicView(
         id=row.id,
         set_id=row.topic_set_id,
@@ -207,6 +211,7 @@ def topic_view(row: Topic) -> TopicView:
         active=row.active,
         shipped=row.shipped,
         changed=frozenset(_fields(row)),
+        shipped_labels=(shipped.ja, shipped.en) if shipped else None,
     )
 
 
